@@ -1,0 +1,53 @@
+"""Application factory: settings in, a configured FastAPI app out (no module-level state)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from service import handlers
+from service.clock import Clock
+from service.db import Database
+from service.limits import BodyLimitMiddleware
+from service.observability import Metrics, RequestContextMiddleware, configure_logging
+from service.routers import all_routers
+from service.settings import Settings
+
+DESCRIPTION = """
+企业质量信用档案与失信黑名单服务 — the enterprise quality-credit and blacklist registry.
+
+* `/v1` — agency API, `Authorization: Bearer <key>` (keys from `qcredit agency create`).
+* `/public/v1` — public blacklist queries and screening, no key, rate-limited.
+* Errors are `application/problem+json` (RFC 9457) with per-field `errors`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.db.dispose()
+
+    app = FastAPI(
+        title="Quality Credit Registry",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = Database(settings)
+    app.state.clock = clock or Clock()
+    app.state.metrics = Metrics()
+
+    handlers.install(app)
+    for router in all_routers():
+        app.include_router(router)
+
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    return app

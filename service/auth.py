@@ -1,0 +1,124 @@
+"""API keys, scopes and regional jurisdiction.
+
+Keys are shown once and stored as sha256 digests. A regional agency (region prefix such as
+``21`` for Liaoning) may write only for enterprises whose division code starts with it;
+reads are national because sharing is the registry's purpose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.errors import Forbidden, Unauthorized
+from service.models import Agency, ApiKey
+
+KEY_PREFIX = "qck_"
+
+
+class Scope(StrEnum):
+    ENTERPRISES_WRITE = "enterprises:write"
+    RECORDS_WRITE = "records:write"
+    RECORDS_READ = "records:read"
+    BLACKLIST_WRITE = "blacklist:write"
+    BLACKLIST_APPROVE = "blacklist:approve"
+    WEBHOOKS = "webhooks"
+    ADMIN = "admin"
+
+
+ALL_SCOPES = frozenset(s.value for s in Scope)
+
+
+class Level(StrEnum):
+    NATIONAL = "national"
+    PROVINCE = "province"
+    PREFECTURE = "prefecture"
+    COUNTY = "county"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    agency_id: int
+    name: str
+    level: Level
+    region: str  # division-code prefix; "" = national
+    scopes: frozenset[str]
+
+    def has(self, scope: Scope) -> bool:
+        return scope.value in self.scopes or Scope.ADMIN.value in self.scopes
+
+    def require(self, scope: Scope) -> None:
+        if not self.has(scope):
+            raise Forbidden(f"this key lacks the scope '{scope.value}'", rule="scope")
+
+    def covers(self, region_code: str) -> bool:
+        return region_code.startswith(self.region)
+
+    def require_region(self, region_code: str) -> None:
+        if not self.covers(region_code):
+            raise Forbidden(
+                f"agency jurisdiction '{self.region or 'national'}' does not cover "
+                f"region {region_code}",
+                rule="jurisdiction",
+            )
+
+
+def parse_scopes(raw: str) -> frozenset[str]:
+    """`all` or a comma/space separated list; unknown scopes are an error."""
+    if raw.strip() == "all":
+        return ALL_SCOPES
+    scopes = frozenset(s for s in raw.replace(",", " ").split() if s)
+    unknown = scopes - ALL_SCOPES
+    if unknown or not scopes:
+        raise ValueError(f"unknown scopes: {', '.join(sorted(unknown)) or '(none given)'}")
+    return scopes
+
+
+def new_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def bearer_token(authorization: str | None) -> str:
+    if not authorization:
+        raise Unauthorized("send 'Authorization: Bearer <key>'")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("the Authorization header must be 'Bearer <key>'")
+    return token.strip()
+
+
+async def authenticate(session: AsyncSession, token: str) -> Principal:
+    row = (
+        await session.execute(
+            select(Agency)
+            .join(ApiKey, ApiKey.agency_id == Agency.id)
+            .where(
+                ApiKey.key_hash == hash_key(token),
+                ApiKey.revoked_at.is_(None),  # type: ignore[union-attr]
+                Agency.revoked_at.is_(None),  # type: ignore[union-attr]
+            )
+        )
+    ).scalar_one_or_none()
+    if row is None or row.id is None:
+        raise Unauthorized("unknown or revoked API key")
+    return principal_of(row)
+
+
+def principal_of(agency: Agency) -> Principal:
+    assert agency.id is not None
+    return Principal(
+        agency_id=agency.id,
+        name=agency.name,
+        level=Level(agency.level),
+        region=agency.region,
+        scopes=frozenset(agency.scopes.split()),
+    )

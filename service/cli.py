@@ -1,0 +1,174 @@
+"""`qcredit` — the command line: serve, migrate, agencies, demo data and maintenance."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service import migrate as migrations
+from service.auth import ALL_SCOPES, Level, Scope, parse_scopes
+from service.db import Database
+from service.settings import Settings
+from service.store import agencies, ledger
+
+app = typer.Typer(
+    help="Quality Credit Registry (企业质量信用档案与失信黑名单服务)", no_args_is_help=True
+)
+agency_app = typer.Typer(help="Agencies and their API keys", no_args_is_help=True)
+app.add_typer(agency_app, name="agency")
+console = Console(stderr=True)
+T = TypeVar("T")
+DEMO_KEY_FILE = Path(".qcredit-demo-key")
+# Everything but admin (catalog and rule-set editing), which must be asked for.
+DEFAULT_SCOPES = ",".join(sorted(ALL_SCOPES - {Scope.ADMIN.value}))
+
+
+def run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one committed write transaction against the configured database."""
+
+    async def _main() -> T:
+        db = Database(settings)
+        try:
+            async with db.session(write=True) as session:
+                result = await work(session)
+                await ledger.commit(session)
+                return result
+        finally:
+            await db.dispose()
+
+    return asyncio.run(_main())
+
+
+@app.command()
+def migrate() -> None:
+    """Apply all migrations to QCREDIT_DATABASE_URL."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+    console.print(f"[green]migrated[/green] to {migrations.current_head()}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (QCREDIT_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (QCREDIT_PORT)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (QCREDIT_WORKERS)")] = None,
+) -> None:
+    """Serve the API. The embedded SQLite default is migrated first automatically."""
+    import uvicorn
+
+    settings = Settings()
+    if settings.is_sqlite and settings.auto_migrate:
+        migrations.upgrade(settings.database_url)
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@agency_app.command("create")
+def agency_create(
+    name: Annotated[str, typer.Option(help="Agency name")],
+    level: Annotated[Level, typer.Option(help="national|province|prefecture|county")],
+    region: Annotated[
+        str, typer.Option(help="Division-code prefix, e.g. 21; empty = national")
+    ] = "",
+    scopes: Annotated[
+        str, typer.Option(help="all (includes admin), or a comma-separated list")
+    ] = DEFAULT_SCOPES,
+    as_json: Annotated[bool, typer.Option("--json", help='Print {"id", "key"}')] = False,
+) -> None:
+    """Create an agency and print its API key (shown once, stored hashed)."""
+    if region and not (region.isdigit() and len(region) <= 6):
+        raise typer.BadParameter("region must be 1-6 digits", param_hint="--region")
+    if level is Level.NATIONAL and region:
+        raise typer.BadParameter("a national agency has no region", param_hint="--region")
+    if level is not Level.NATIONAL and not region:
+        raise typer.BadParameter(f"a {level.value} agency needs --region", param_hint="--region")
+    try:
+        scope_set = parse_scopes(scopes)
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--scopes") from err
+
+    async def work(session: AsyncSession) -> tuple[int, str]:
+        agency, key = await agencies.create(
+            session, name=name, level=level, region=region, scopes=scope_set
+        )
+        assert agency.id is not None
+        return agency.id, key
+
+    agency_id, key = run_in_session(Settings(), work)
+    if as_json:
+        typer.echo(json.dumps({"id": agency_id, "key": key}))
+    else:
+        console.print(f"agency [bold]{agency_id}[/bold] created; its key (shown once):")
+        typer.echo(key)
+
+
+@agency_app.command("list")
+def agency_list(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List agencies (keys are never shown)."""
+    rows = run_in_session(Settings(), agencies.list_all)
+    data = [
+        {
+            "id": a.id,
+            "name": a.name,
+            "level": a.level,
+            "region": a.region,
+            "scopes": a.scopes,
+            "revoked": a.revoked_at is not None,
+        }
+        for a in rows
+    ]
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table("id", "name", "level", "region", "scopes", "revoked")
+    for d in data:
+        table.add_row(*(str(d[k]) for k in ("id", "name", "level", "region", "scopes", "revoked")))
+    Console().print(table)
+
+
+@agency_app.command("revoke")
+def agency_revoke(agency_id: Annotated[int, typer.Argument(help="Agency id")]) -> None:
+    """Revoke an agency: all its keys stop working at once."""
+
+    async def work(session: AsyncSession) -> bool:
+        return await agencies.revoke(session, agency_id)
+
+    if not run_in_session(Settings(), work):
+        console.print(f"[red]no agency {agency_id}[/red]")
+        raise typer.Exit(1)
+    console.print(f"agency {agency_id} revoked")
+
+
+@app.command()
+def demo(
+    enterprises: Annotated[int, typer.Option(help="How many demo enterprises")] = 300,
+) -> None:
+    """Load demo data (safe to run twice) and print a demo agency key."""
+    from service.demo import load_demo
+
+    settings = Settings()
+    if settings.is_sqlite and settings.auto_migrate:
+        migrations.upgrade(settings.database_url)
+    key, summary = run_in_session(settings, lambda s: load_demo(s, enterprises))
+    DEMO_KEY_FILE.write_text(key + "\n")
+    DEMO_KEY_FILE.chmod(0o600)
+    console.print(f"{summary}; demo agency key (national, all scopes) saved to {DEMO_KEY_FILE}:")
+    typer.echo(key)

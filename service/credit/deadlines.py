@@ -1,0 +1,170 @@
+"""Day and working-day arithmetic for legal deadlines (期间计算).
+
+Two kinds of period occur in the rules:
+
+- calendar-day periods ("within 15 days", Order 18 Art.36): the start day is not counted
+  and a last day falling on a weekend or public holiday moves to the next working day
+  (Order 18 Art.55; the same rule as 民法典 Art.201 and Art.203);
+- working-day periods ("within 20 working days", Order 44 Art.14): counted on the official
+  calendar, where weekends can be make-up working days (调休) and weekdays can be holidays.
+
+The official calendar comes from the ``chinesecalendar`` package (2004–2026). Beyond it the
+State Council has not published anything yet, so an operator loads overrides for later
+years; without them Monday–Friday are working days.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import chinese_calendar
+from dateutil.relativedelta import relativedelta
+
+_ONE_DAY = timedelta(days=1)
+
+
+class Overrides(Mapping[date, bool]):
+    """An immutable, hashable ``date -> is working day`` mapping.
+
+    Hashable so that a :class:`WorkCalendar` holding it stays a valid frozen value that
+    can be cached and compared.
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, entries: Mapping[date, bool] | Iterable[tuple[date, bool]] = ()) -> None:
+        data: dict[date, bool] = {}
+        pairs = entries.items() if isinstance(entries, Mapping) else entries
+        for day, working in pairs:
+            if isinstance(day, datetime) or not isinstance(day, date):
+                raise TypeError(f"override key must be a date, got {day!r}")
+            if not isinstance(working, bool):
+                raise TypeError(f"override for {day} must be a bool, got {working!r}")
+            data[day] = working
+        self._data = data
+        self._hash = hash(frozenset(data.items()))
+
+    def __getitem__(self, key: date) -> bool:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Overrides):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Overrides({self._data!r})"
+
+
+@functools.lru_cache(maxsize=65536)
+def _official_is_working_day(d: date) -> bool:
+    try:
+        return bool(chinese_calendar.is_workday(d))
+    except NotImplementedError:
+        # No published calendar for this year (the package covers 2004–2026): weekends only.
+        return d.weekday() < 5
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """The official working-day calendar plus operator-loaded overrides.
+
+    ``overrides`` maps a date to ``True`` (a working day, e.g. a 调休 make-up Sunday) or
+    ``False`` (a holiday). Overrides win over the published calendar, which wins over the
+    Monday–Friday fallback.
+    """
+
+    overrides: Mapping[date, bool] = field(default_factory=Overrides)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.overrides, Overrides):
+            object.__setattr__(self, "overrides", Overrides(self.overrides))
+
+    def is_working_day(self, d: date) -> bool:
+        override = self.overrides.get(d)
+        if override is not None:
+            return override
+        return _official_is_working_day(d)
+
+    def with_overrides(self, entries: Iterable[tuple[date, bool]]) -> WorkCalendar:
+        """A new calendar with ``entries`` added; a later entry for a date wins."""
+        merged = dict(self.overrides)
+        merged.update(entries)
+        return WorkCalendar(Overrides(merged))
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The ``n``-th working day after ``start``; ``start`` itself never counts.
+
+        ``n == 0`` returns ``start`` unchanged.
+        """
+        if n < 0:
+            raise ValueError(f"n must be >= 0, got {n}")
+        d = start
+        remaining = n
+        while remaining:
+            d += _ONE_DAY
+            if self.is_working_day(d):
+                remaining -= 1
+        return d
+
+    def roll_forward(self, d: date) -> date:
+        """``d`` if it is a working day, else the next working day (Order 18 Art.55)."""
+        while not self.is_working_day(d):
+            d += _ONE_DAY
+        return d
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in ``(start, end]``; negative when ``end`` is before ``start``.
+
+        The inverse of :meth:`add_working_days`:
+        ``working_days_between(s, add_working_days(s, n)) == n``.
+        """
+        if end < start:
+            return -self.working_days_between(end, start)
+        count = 0
+        d = start
+        while d < end:
+            d += _ONE_DAY
+            if self.is_working_day(d):
+                count += 1
+        return count
+
+
+DEFAULT_CALENDAR = WorkCalendar()
+
+
+def deadline_days(start: date, days: int, cal: WorkCalendar) -> date:
+    """Last day of a calendar-day period of ``days`` days starting on ``start``.
+
+    The start day is not counted, so the period ends on ``start + days``; a last day that
+    is not a working day moves to the next working day (Order 18 Art.55).
+    """
+    if days < 0:
+        raise ValueError(f"days must be >= 0, got {days}")
+    return cal.roll_forward(start + timedelta(days=days))
+
+
+def add_months(d: date, n: int) -> date:
+    """``d`` moved by ``n`` months; a day missing in the target month clamps to its last day."""
+    result: date = d + relativedelta(months=n)
+    return result
+
+
+def add_years(d: date, n: int) -> date:
+    """``d`` moved by ``n`` years; Feb 29 clamps to Feb 28 in a common year."""
+    result: date = d + relativedelta(years=n)
+    return result

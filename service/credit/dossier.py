@@ -1,0 +1,78 @@
+"""The dossier snapshot the pure rules read: frozen facts, no I/O.
+
+The store layer builds these from database rows; everything in ``service.credit``
+takes them as input together with an explicit evaluation date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class RecordKind(StrEnum):
+    INSPECTION = "inspection"  # 监督抽查
+    PENALTY = "penalty"  # 行政处罚
+    COMPLAINT = "complaint"  # 投诉举报 (12365)
+    INCIDENT = "incident"  # 质量安全事故
+    RECALL = "recall"  # 缺陷产品召回
+    COMMENDATION = "commendation"  # 表彰奖励
+    LICENCE = "licence"  # 许可/认证
+    KEY_CASE = "key_case"  # 挂牌督办
+
+
+class RecordStatus(StrEnum):
+    ACTIVE = "active"
+    OVERTURNED = "overturned"  # 复议/诉讼撤销
+    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"  # replaced by a correction
+
+
+class RiskLevel(StrEnum):
+    """Product risk level in the key supervision catalog (重点监管产品目录)."""
+
+    I = "I"  # noqa: E741 — Ⅰ high
+    II = "II"  # Ⅱ relatively high
+    III = "III"  # Ⅲ general
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One dossier record as the rules see it.
+
+    ``attrs`` holds the kind-specific fields exactly as the API contract names them
+    (e.g. ``result``, ``retest_result``, ``recheck_result``, ``heavier``,
+    ``police_referral``, ``substantiated``, ``severity``, ``mode``,
+    ``refused_or_delayed``, ``licence_type``, ``valid_from``, ``valid_to``,
+    ``revoked``, ``state``, ``level``, ``product_category``, ``refused``,
+    ``announced_on``, ``recheck_on``, ``recheck2_result``). Date values are ``date``.
+    """
+
+    id: int
+    kind: RecordKind
+    occurred_on: date
+    recorded_at: datetime
+    status: RecordStatus = RecordStatus.ACTIVE
+    attrs: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> bool:
+        """Overturned, withdrawn and superseded records never count (aqsiq-2012-v1)."""
+        return self.status is RecordStatus.ACTIVE
+
+    def get(self, name: str, default: object = None) -> object:
+        return self.attrs.get(name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    """What is known about one enterprise, as input to classification."""
+
+    code: str
+    facts: tuple[Fact, ...] = ()
+    # category code -> risk level, for the enterprise's products
+    product_risks: Mapping[str, RiskLevel] = field(default_factory=dict)
+    # ids of blacklist entries in force (listed and not expired/removed) at the date
+    active_listing_ids: tuple[int, ...] = ()

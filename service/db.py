@@ -1,0 +1,72 @@
+"""Async engine and sessions for SQLite (aiosqlite) and PostgreSQL (asyncpg).
+
+SQLite note: a deferred transaction that reads and later writes can fail with "database is
+locked" when another writer got in between, so write sessions start with BEGIN IMMEDIATE
+and read sessions with a plain (deferred) BEGIN. PostgreSQL needs neither.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from service.settings import Settings
+
+_WRITE_OPTION = "qcredit_write"
+
+
+def is_sqlite_url(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    if is_sqlite_url(url):
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control from the driver so BEGIN IMMEDIATE is possible.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get(_WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Database:
+    """Owns the engine and the two session factories (read and write)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.url = settings.database_url
+        self.engine = make_engine(self.url, pool_size=settings.db_pool_size)
+        self.is_sqlite = is_sqlite_url(self.url)
+        self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessions = async_sessionmaker(
+            self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    def session(self, *, write: bool) -> AsyncSession:
+        return (self.write_sessions if write else self.read_sessions)()
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

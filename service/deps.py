@@ -1,0 +1,136 @@
+"""Request dependencies: the transaction, the caller, the clock, validated path codes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from service.auth import Principal, Scope, authenticate, bearer_token
+from service.clock import Clock
+from service.credit.codes import CodeError, ParsedCode, parse_code
+from service.db import Database
+from service.errors import FieldError, InvalidCode
+from service.settings import Settings
+from service.store import ledger
+
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the route returns, rolled back on error.
+
+    Runs with scope="function" so the commit happens before the response is sent: a client
+    never sees success for a write that did not commit.
+    """
+    write = request.method not in _READ_METHODS
+    session = get_db(request).session(write=write)
+    # FastAPI has already read (and cached) a JSON body before dependencies run.
+    body = getattr(request, "_body", b"")
+    ledger.set_context(
+        session,
+        ledger.WriteContext(
+            request_id=getattr(request.state, "request_id", ""),
+            body_sha256=hashlib.sha256(body).hexdigest(),
+        ),
+    )
+    try:
+        yield session
+        if write:
+            await ledger.commit(session)
+    except BaseException:
+        ledger.discard(session)
+        await session.rollback()
+        raise
+    finally:
+        await session.close()
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+def get_today(clock: ClockDep) -> date:
+    return clock.today()
+
+
+def get_now(clock: ClockDep) -> datetime:
+    return clock.now()
+
+
+TodayDep = Annotated[date, Depends(get_today)]
+NowDep = Annotated[datetime, Depends(get_now)]
+
+
+async def get_principal(
+    session: SessionDep,
+    authorization: Annotated[
+        str | None,
+        Header(description="`Bearer <key>`, a key made by `qcredit agency create`"),
+    ] = None,
+) -> Principal:
+    principal = await authenticate(session, bearer_token(authorization))
+    ctx = ledger.context(session)
+    ctx.agency_id = principal.agency_id
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(scope: Scope) -> object:
+    """Dependency that admits only keys holding `scope` (or admin)."""
+
+    async def _check(principal: PrincipalDep) -> Principal:
+        principal.require(scope)
+        return principal
+
+    return Depends(_check)
+
+
+def parse_code_or_422(raw: str, field: str = "code") -> ParsedCode:
+    try:
+        return parse_code(raw)
+    except CodeError as err:
+        raise InvalidCode(
+            f"'{raw}' is not a valid code: {err.message}",
+            errors=[
+                FieldError(field=field, rule=err.rule, message=err.message, expected=err.expected)
+            ],
+        ) from err
+
+
+def valid_code(
+    code: Annotated[
+        str,
+        Path(
+            description="Unified social credit code (any case, spaces/hyphens allowed) "
+            "or 9-character organization code",
+            examples=["91210100000123457K"],
+        ),
+    ],
+) -> ParsedCode:
+    return parse_code_or_422(code, "code")
+
+
+CodeDep = Annotated[ParsedCode, Depends(valid_code)]

@@ -1,0 +1,119 @@
+"""Enterprises: register/update, look up (by USCC or org code), list with filters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from service.auth import Scope
+from service.deps import CodeDep, NowDep, PrincipalDep, SessionDep, TodayDep, require
+from service.errors import Forbidden, InvalidCode, NotFound, ValidationFailed, problem_responses
+from service.etag import json_response
+from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from service.schemas import EnterpriseIn, EnterpriseOut, EnterpriseSummary, Page
+from service.store import enterprises, grading, views
+
+router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
+
+RegionQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^\d{1,6}$",
+        description="Division-code prefix, e.g. `21` or `2111`",
+        examples=["2111"],
+    ),
+]
+
+
+@router.put(
+    "/{code}",
+    summary="Register or update an enterprise",
+    status_code=200,
+    response_model=EnterpriseOut,
+    responses={
+        201: {"model": EnterpriseOut, "description": "Created"},
+        **problem_responses(InvalidCode, Forbidden, ValidationFailed),
+    },
+    dependencies=[require(Scope.ENTERPRISES_WRITE)],
+)
+async def put_enterprise(
+    code: CodeDep,
+    body: EnterpriseIn,
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
+    now: NowDep,
+    response: Response,
+) -> EnterpriseOut:
+    """Creates the enterprise (201) or replaces its descriptive fields (200). The code must be
+    a full USCC; the caller's jurisdiction must cover the enterprise's region."""
+    if code.uscc is None:
+        raise ValidationFailed(
+            "an enterprise is registered under its 18-character USCC, not an org code",
+            rule="uscc-required",
+        )
+    existing = await enterprises.find(session, code)
+    principal.require_region(body.region_code or code.region_code or "")
+    if existing is not None:
+        principal.require_region(existing.region_code)
+    enterprise, created = await enterprises.upsert(
+        session, code, body, agency_id=principal.agency_id, now=now
+    )
+    await grading.regrade(session, [enterprise.code], today=today, trigger="enterprise")
+    response.status_code = 201 if created else 200
+    return await views.enterprise_out(session, enterprise, today)
+
+
+@router.get(
+    "/{code}",
+    summary="Look up an enterprise with its current class",
+    response_model=EnterpriseOut,
+    responses=problem_responses(InvalidCode, NotFound),
+)
+async def get_enterprise(
+    code: CodeDep, session: SessionDep, _: PrincipalDep, today: TodayDep, request: Request
+) -> Response:
+    """`code` may be a USCC (any case, spaces or hyphens) or a 9-character organization code."""
+    enterprise = await enterprises.get(session, code)
+    out = await views.enterprise_out(session, enterprise, today)
+    return json_response(request, out.model_dump(mode="json"))
+
+
+@router.get(
+    "",
+    summary="List enterprises",
+    response_model=Page[EnterpriseSummary],
+)
+async def list_enterprises(
+    session: SessionDep,
+    _: PrincipalDep,
+    region: RegionQuery = None,
+    q: Annotated[str | None, Query(max_length=100, description="Name substring")] = None,
+    grade: Annotated[Literal["AA", "A", "B", "C"] | None, Query()] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[EnterpriseSummary]:
+    """Ordered by code; filters combine."""
+    after = decode_cursor(cursor)
+    if after is not None and not isinstance(after, str):
+        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+    rows = await enterprises.list_page(
+        session, region=region, q=q, grade=grade, after=after, limit=limit
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(
+        items=[
+            EnterpriseSummary(
+                code=e.code,
+                org_code=e.org_code,
+                name=e.name,
+                region_code=e.region_code,
+                grade=e.grade,
+                products=e.products,
+            )
+            for e in rows
+        ],
+        next_cursor=encode_cursor(rows[-1].code) if more and rows else None,
+    )

@@ -1,0 +1,39 @@
+"""One settings object, read from the environment (prefix ``QCREDIT_``), passed to create_app."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./qcredit.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QCREDIT_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL: sqlite+aiosqlite:///path.db or postgresql+asyncpg://…",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+    db_pool_size: int = 10
+    # Bodies larger than this are refused with 413 before they are parsed.
+    max_body_bytes: int = 64 * 1024 * 1024
+    # Requests per minute per client IP on /public/v1.
+    public_rate_limit: int = 120
+    # HMAC key for signed screening receipts; generated per database when empty.
+    receipt_secret: str = ""
+    webhook_allow_private: bool = False
+    run_background: bool = True
+    # Automatically apply migrations when `serve` starts on the embedded SQLite default.
+    auto_migrate: bool = True
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
