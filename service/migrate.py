@@ -7,7 +7,16 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
+
+
+def _root() -> Path:
+    """The checkout (editable install) or, for an installed package, the working directory
+    holding alembic.ini and migrations/ (as in the Docker image)."""
+    checkout = Path(__file__).resolve().parent.parent
+    return checkout if (checkout / "alembic.ini").exists() else Path.cwd()
+
+
+ROOT = _root()
 
 
 def alembic_config(database_url: str) -> Config:

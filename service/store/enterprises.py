@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -131,7 +132,9 @@ async def list_page(
 def products_contain(session: AsyncSession, category: str) -> Any:
     """SQL condition: the enterprise's product list holds `category` (JSONB or SQLite JSON)."""
     if session.bind.dialect.name == "postgresql":
-        return Enterprise.products.contains([category])  # type: ignore[attr-defined]
+        return text("enterprise.products @> CAST(:cats AS jsonb)").bindparams(
+            cats=json.dumps([category])
+        )
     return text(
         "EXISTS (SELECT 1 FROM json_each(enterprise.products) WHERE value = :cat)"
     ).bindparams(cat=category)

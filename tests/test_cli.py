@@ -1,0 +1,70 @@
+"""The `qcredit` command line against a real (temporary) database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("QCREDIT_DATABASE_URL", f"sqlite+aiosqlite:///{path}")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_agency_create_json_list_and_revoke(db_env: Path) -> None:
+    result = runner.invoke(
+        app, ["agency", "create", "--name", "盘锦市市场监管局", "--level", "prefecture",
+              "--region", "2111", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    created = json.loads(result.stdout)
+    assert set(created) == {"id", "key"}
+    assert created["key"].startswith("qck_")
+
+    listing = json.loads(runner.invoke(app, ["agency", "list", "--json"]).stdout)
+    [row] = listing
+    assert row["region"] == "2111"
+    assert "admin" not in row["scopes"].split()  # admin only when asked for
+    assert created["key"] not in json.dumps(listing)  # keys are never shown again
+
+    assert runner.invoke(app, ["agency", "revoke", str(created["id"])]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["agency", "list", "--json"]).stdout)[0]["revoked"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--level", "county"],  # a regional agency needs --region
+        ["--level", "national", "--region", "21"],
+        ["--level", "province", "--region", "2x"],
+        ["--level", "province", "--region", "21", "--scopes", "records:read,fly"],
+        ["--level", "galaxy", "--region", "21"],
+    ],
+)
+def test_agency_create_rejects_bad_options(db_env: Path, args: list[str]) -> None:
+    result = runner.invoke(app, ["agency", "create", "--name", "x", *args])
+    assert result.exit_code == 2
+
+
+def test_demo_is_safe_to_run_twice(db_env: Path) -> None:
+    import sqlite3
+
+    for _ in range(2):
+        result = runner.invoke(app, ["demo", "--enterprises", "40"])
+        assert result.exit_code == 0, result.output
+    assert (db_env.parent / ".qcredit-demo-key").read_text().startswith("qck_")
+    with sqlite3.connect(db_env) as conn:
+        assert conn.execute("select count(*) from enterprise").fetchone()[0] == 40
+        assert conn.execute("select count(*) from agency").fetchone()[0] == 1
