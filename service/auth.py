@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlmodel import col
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.errors import Forbidden, Unauthorized
@@ -100,11 +101,11 @@ async def authenticate(session: AsyncSession, token: str) -> Principal:
     row = (
         await session.execute(
             select(Agency)
-            .join(ApiKey, ApiKey.agency_id == Agency.id)
+            .join(ApiKey, col(ApiKey.agency_id) == col(Agency.id))
             .where(
-                ApiKey.key_hash == hash_key(token),
-                ApiKey.revoked_at.is_(None),  # type: ignore[union-attr]
-                Agency.revoked_at.is_(None),  # type: ignore[union-attr]
+                col(ApiKey.key_hash) == hash_key(token),
+                col(ApiKey.revoked_at).is_(None),
+                col(Agency.revoked_at).is_(None),
             )
         )
     ).scalar_one_or_none()

@@ -22,7 +22,7 @@ CategoryPath = Annotated[
 
 
 def _item(row: CatalogCategory) -> CatalogItem:
-    return CatalogItem(code=row.code, name=row.name, name_en=row.name_en, risk_level=row.risk_level)  # type: ignore[arg-type]
+    return CatalogItem.model_validate(row, from_attributes=True)
 
 
 @router.get("", summary="The product catalog with risk levels", response_model=CatalogOut)

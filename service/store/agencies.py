@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlmodel import col
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth import Level, hash_key, new_key
@@ -29,7 +30,7 @@ async def add_key(session: AsyncSession, agency_id: int) -> str:
 
 
 async def list_all(session: AsyncSession) -> list[Agency]:
-    return list((await session.execute(select(Agency).order_by(Agency.id))).scalars())
+    return list((await session.execute(select(Agency).order_by(col(Agency.id)))).scalars())
 
 
 async def revoke(session: AsyncSession, agency_id: int) -> bool:
@@ -42,6 +43,6 @@ async def revoke(session: AsyncSession, agency_id: int) -> bool:
 
 async def find_by_name(session: AsyncSession, name: str) -> Agency | None:
     result = await session.execute(
-        select(Agency).where(Agency.name == name, Agency.revoked_at.is_(None))  # type: ignore[union-attr]
+        select(Agency).where(col(Agency.name) == name, col(Agency.revoked_at).is_(None))
     )
     return result.scalars().first()

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from service.credit.dossier import Dossier, Fact, RecordKind, RecordStatus, RiskLevel
 from service.models import BlacklistEntry, CatalogCategory, CreditRecord, Enterprise
@@ -39,7 +40,8 @@ def attrs_from_json(data: Mapping[str, Any]) -> dict[str, object]:
     }
 
 
-def fact_of(row: CreditRecord | Any) -> Fact:
+def fact_of(row: Any) -> Fact:
+    """`row` is a CreditRecord or a Row with the same column names."""
     return Fact(
         id=row.id,
         kind=RecordKind(row.kind),
@@ -51,16 +53,16 @@ def fact_of(row: CreditRecord | Any) -> Fact:
 
 
 async def catalog_risks(session: AsyncSession) -> dict[str, RiskLevel]:
-    rows = await session.execute(select(CatalogCategory.code, CatalogCategory.risk_level))
+    rows = await session.execute(select(col(CatalogCategory.code), col(CatalogCategory.risk_level)))
     return {code: RiskLevel(level) for code, level in rows}
 
 
 async def facts_by_code(
     session: AsyncSession, codes: Sequence[str], *, include_superseded: bool = False
 ) -> dict[str, list[Fact]]:
-    stmt = select(CreditRecord).where(CreditRecord.code.in_(codes))  # type: ignore[attr-defined]
+    stmt = select(CreditRecord).where(col(CreditRecord.code).in_(codes))
     if not include_superseded:
-        stmt = stmt.where(CreditRecord.status != RecordStatus.SUPERSEDED.value)
+        stmt = stmt.where(col(CreditRecord.status) != RecordStatus.SUPERSEDED.value)
     out: dict[str, list[Fact]] = defaultdict(list)
     for row in (await session.execute(stmt)).scalars():
         out[row.code].append(fact_of(row))
@@ -70,10 +72,10 @@ async def facts_by_code(
 def listing_in_force_clause(on: date) -> Any:
     """SQL condition: a blacklist entry in force on `on` (Order 44 Art.21 expiry included)."""
     return and_(
-        BlacklistEntry.status.in_(("listed", "removed")),  # type: ignore[attr-defined]
-        BlacklistEntry.decided_on <= on,  # type: ignore[operator]
-        BlacklistEntry.expires_on > on,  # type: ignore[operator]
-        or_(BlacklistEntry.removed_on.is_(None), BlacklistEntry.removed_on > on),  # type: ignore[union-attr,operator]
+        col(BlacklistEntry.status).in_(("listed", "removed")),
+        col(BlacklistEntry.decided_on) <= on,
+        col(BlacklistEntry.expires_on) > on,
+        or_(col(BlacklistEntry.removed_on).is_(None), col(BlacklistEntry.removed_on) > on),
     )
 
 
@@ -81,14 +83,14 @@ async def listings_in_force(
     session: AsyncSession, codes: Sequence[str], on: date
 ) -> dict[str, list[int]]:
     rows = await session.execute(
-        select(BlacklistEntry.code, BlacklistEntry.id).where(
-            BlacklistEntry.code.in_(codes),
-            listing_in_force_clause(on),  # type: ignore[attr-defined]
+        select(col(BlacklistEntry.code), col(BlacklistEntry.id)).where(
+            col(BlacklistEntry.code).in_(codes), listing_in_force_clause(on)
         )
     )
     out: dict[str, list[int]] = defaultdict(list)
     for code, entry_id in rows:
-        out[code].append(entry_id)
+        if entry_id is not None:
+            out[code].append(entry_id)
     return out
 
 

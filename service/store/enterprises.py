@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from service.credit.codes import ParsedCode
 from service.credit.names import name_key
@@ -21,7 +22,9 @@ from service.store import ledger
 async def find(session: AsyncSession, code: ParsedCode) -> Enterprise | None:
     if code.uscc is not None:
         return await session.get(Enterprise, code.uscc)
-    result = await session.execute(select(Enterprise).where(Enterprise.org_code == code.org_code))
+    result = await session.execute(
+        select(Enterprise).where(col(Enterprise.org_code) == code.org_code)
+    )
     return result.scalar_one_or_none()
 
 
@@ -38,7 +41,7 @@ async def check_products(session: AsyncSession, products: Sequence[str]) -> None
     known = set(
         (
             await session.execute(
-                select(CatalogCategory.code).where(CatalogCategory.code.in_(products))  # type: ignore[attr-defined]
+                select(col(CatalogCategory.code)).where(col(CatalogCategory.code).in_(products))
             )
         ).scalars()
     )
@@ -69,7 +72,7 @@ async def upsert(
     assert code.uscc is not None and code.region_code is not None
     products = list(dict.fromkeys(body.products))
     await check_products(session, products)
-    fields = {
+    fields: dict[str, Any] = {
         "name": body.name,
         "name_key": name_key(body.name),
         "region_code": body.region_code or code.region_code,
@@ -117,21 +120,21 @@ async def list_page(
     after: str | None,
     limit: int,
 ) -> list[Enterprise]:
-    stmt = select(Enterprise).order_by(Enterprise.code).limit(limit + 1)
+    stmt = select(Enterprise).order_by(col(Enterprise.code)).limit(limit + 1)
     if region:
-        stmt = stmt.where(Enterprise.region_code.startswith(region))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Enterprise.region_code).startswith(region))
     if q:
-        stmt = stmt.where(Enterprise.name_key.contains(name_key(q)))  # type: ignore[attr-defined]
+        stmt = stmt.where(col(Enterprise.name_key).contains(name_key(q)))
     if grade:
-        stmt = stmt.where(Enterprise.grade == grade)
+        stmt = stmt.where(col(Enterprise.grade) == grade)
     if after:
-        stmt = stmt.where(Enterprise.code > after)
+        stmt = stmt.where(col(Enterprise.code) > after)
     return list((await session.execute(stmt)).scalars())
 
 
 def products_contain(session: AsyncSession, category: str) -> Any:
     """SQL condition: the enterprise's product list holds `category` (JSONB or SQLite JSON)."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         return text("enterprise.products @> CAST(:cats AS jsonb)").bindparams(
             cats=json.dumps([category])
         )
@@ -141,5 +144,5 @@ def products_contain(session: AsyncSession, category: str) -> Any:
 
 
 async def codes_with_product(session: AsyncSession, category: str) -> list[str]:
-    stmt = select(Enterprise.code).where(products_contain(session, category))
+    stmt = select(col(Enterprise.code)).where(products_contain(session, category))
     return list((await session.execute(stmt)).scalars())
