@@ -196,6 +196,7 @@ def approve(
     authority of another region may not.
     """
     rule = "order44-art22-approval"
+    approver_level = Level(approver_level)
     if entry.status not in (Status.PROPOSED, Status.NOTIFIED):
         raise _illegal(entry, APPROVE)
     if not needs_approval(entry):

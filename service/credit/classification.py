@@ -14,22 +14,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from service.credit.dossier import Dossier, Fact, RecordKind, RiskLevel
-from service.credit.rules import Evidence
+from service.credit.conditions import Outcome
+from service.credit.dossier import Dossier, RiskLevel
+from service.credit.rules import Evidence, gather
 from service.credit.ruleset import (
     DEFAULT_RULESET_ID,
-    Condition,
-    Effect,
     Grade,
     Rule,
     RuleSet,
     RuleSetError,
     Supervision,
-    builtin_rulesets,
-    load_ruleset,
-    window_start,
+    window_starts,
 )
+from service.credit.ruleset_loader import builtin_rulesets, load_ruleset
 
 __all__ = [
     "DEFAULT_RULESET_ID",
@@ -71,131 +70,76 @@ class Classification:
     supervision: Supervision
 
 
-# (holds, record ids, count, categories for the text) of one rule at one date
-_Outcome = tuple[bool, list[int], int, tuple[str, ...]]
+def _evidence(
+    dossier: Dossier, as_of: date, known_at: datetime | None, ruleset: RuleSet
+) -> Evidence:
+    buckets = gather(dossier.facts, as_of, known_at)
+    return Evidence(as_of, dossier, buckets, window_starts(as_of, ruleset.windows))
 
 
-def _evidence(dossier: Dossier, as_of: date, known_at: datetime | None) -> Evidence:
-    by_kind: dict[RecordKind, list[Fact]] = {}
-    for f in dossier.facts:
-        if not f.counts or f.occurred_on > as_of:
-            continue
-        if known_at is not None and f.recorded_at > known_at:
-            continue
-        bucket = by_kind.get(f.kind)
-        if bucket is None:
-            by_kind[f.kind] = [f]
-        else:
-            bucket.append(f)
-    return Evidence(as_of, dossier, by_kind, {})
+@lru_cache(maxsize=8192)
+def _render(
+    zh: str,
+    en: str,
+    months: int | None,
+    min_count: int,
+    max_count: int | None,
+    count: int,
+    listing_ids: tuple[int, ...],
+    categories: tuple[str, ...],
+) -> tuple[str, str]:
+    # Few distinct texts recur across a million dossiers: format each once.
+    values = {
+        "count": count,
+        "months": months,
+        "min_count": min_count,
+        "max_count": max_count,
+        "listing_ids": ", ".join(map(str, sorted(listing_ids))),
+        "categories": ", ".join(categories),
+    }
+    return zh.format_map(values), en.format_map(values)
 
 
-def _condition(c: Condition, ev: Evidence) -> _Outcome:
-    p = c.predicate
-    test = p.fact_test
-    if test is None:
-        assert p.dossier_test is not None
-        count, ids = p.dossier_test(ev)
-        return c.accepts(count), ids, count, ()
-
-    facts = ev.by_kind.get(p.kind) if p.kind is not None else None
-    months = c.window_months
-    if months is None:
-        start = date.min
-    else:
-        start = ev.starts.get(months)  # type: ignore[assignment]
-        if start is None:
-            start = ev.starts[months] = window_start(ev.as_of, months)
-    end = ev.as_of
-
-    if c.each_product:
-        return _each_product(c, ev, facts or [], start, end)
-    if not facts:
-        ids: list[int] = []
-    elif c.risk_levels:
-        risks, levels = ev.dossier.product_risks, c.risk_levels
-        ids = [
-            f.id
-            for f in facts
-            if risks.get(f.attrs.get("product_category")) in levels  # type: ignore[call-overload]
-            and test(f, start, end)
-        ]
-    else:
-        ids = [f.id for f in facts if test(f, start, end)]
-    n = len(ids)
-    return (n >= c.min_count and (c.max_count is None or n <= c.max_count)), ids, n, ()
+def _vacuous(rule: Rule, outcome: Outcome) -> bool:
+    """A per-product requirement met only because there is no such product shows nothing."""
+    return not outcome[3] and len(rule.conditions) == 1 and rule.conditions[0].each_product
 
 
-def _each_product(
-    c: Condition, ev: Evidence, facts: list[Fact], start: date, end: date
-) -> _Outcome:
-    test = c.predicate.fact_test
-    assert test is not None
-    # Sorted so the text and the outcome do not depend on dict order.
-    categories = sorted(k for k, v in ev.dossier.product_risks.items() if v in c.risk_levels)
-    ids: list[int] = []
-    missing: list[str] = []
-    for category in categories:
-        matched = [
-            f.id
-            for f in facts
-            if f.attrs.get("product_category") == category and test(f, start, end)
-        ]
-        if not c.accepts(len(matched)):
-            missing.append(category)
-        ids.extend(matched)
-    # Vacuously true without such products (the requirement is about products it has);
-    # the empty category list marks it so it is not cited as a reason.
-    return not missing, ids, len(ids), tuple(missing or categories)
+@lru_cache(maxsize=4096)
+def _shared_reason(rule_id: str, grade: Grade, zh: str, en: str) -> Reason:
+    # Reasons citing no record ("no penalty within 36 months") are identical across
+    # dossiers; sharing the frozen instance saves most of their cost in a recompute.
+    return Reason(rule_id, grade, zh, en, ())
 
 
-def _rule(rule: Rule, ev: Evidence) -> _Outcome:
-    conditions = rule.conditions
-    if len(conditions) == 1:
-        return _condition(conditions[0], ev)
-    # Alternatives: the first that holds explains the rule; if none does, every record
-    # any of them looked at belongs to the explanation.
-    outcomes = []
-    for c in conditions:
-        outcome = _condition(c, ev)
-        if outcome[0]:
-            return outcome
-        outcomes.append(outcome)
-    ids = sorted({i for o in outcomes for i in o[1]})
-    return False, ids, outcomes[0][2], outcomes[0][3]
-
-
-def _vacuous(rule: Rule, outcome: _Outcome) -> bool:
-    return len(rule.conditions) == 1 and rule.conditions[0].each_product and not outcome[3]
-
-
-def _reason(rule: Rule, outcome: _Outcome, grade: Grade, ev: Evidence) -> Reason:
+def _reason(rule: Rule, outcome: Outcome, grade: Grade, ev: Evidence) -> Reason:
     holds, ids, count, categories = outcome
     zh, en = (rule.text_zh, rule.text_en) if holds else (rule.unmet_text_zh, rule.unmet_text_en)
     assert zh is not None and en is not None
     if "{" in zh or "{" in en:
-        first = rule.conditions[0]
-        values = {
-            "count": count,
-            "months": first.window_months,
-            "min_count": first.min_count,
-            "max_count": first.max_count,
-            "listing_ids": ", ".join(map(str, sorted(ev.dossier.active_listing_ids))),
-            "categories": ", ".join(categories),
-        }
-        zh, en = zh.format(**values), en.format(**values)
+        # Placeholders describe the rule's first condition (the only one, for most rules).
+        c = rule.conditions[0]
+        listing_ids = ev.dossier.active_listing_ids
+        zh, en = _render(
+            zh, en, c.window_months, c.min_count, c.max_count, count, listing_ids, categories
+        )
+    if not ids:
+        return _shared_reason(rule.id, grade, zh, en)
     return Reason(rule.id, grade, zh, en, tuple(sorted(ids)))
 
 
+_RISK_RANK = {RiskLevel.I: 0, RiskLevel.II: 1, RiskLevel.III: 2}
+
+
 def _highest_risk(dossier: Dossier) -> RiskLevel | None:
-    risks = dossier.product_risks
-    if not risks:
-        return None
-    values = set(risks.values())
-    for level in RiskLevel:  # Ⅰ first: the most dangerous product sets the pace
-        if level in values:
+    # Ⅰ is highest: the most dangerous product sets the pace of supervision.
+    highest = None
+    for level in dossier.product_risks.values():
+        if level is RiskLevel.I:
             return level
-    return None
+        if highest is None or _RISK_RANK[level] < _RISK_RANK[highest]:
+            highest = level
+    return highest
 
 
 def classify(
@@ -212,39 +156,32 @@ def classify(
     the requirements it met; when neither names it (the default B), the unmet
     requirements of the next grade up.
     """
-    ev = _evidence(dossier, as_of, known_at)
-    outcomes: dict[int, _Outcome] = {}
+    ev = _evidence(dossier, as_of, known_at, ruleset)
+    outcomes: dict[int, Outcome] = {}
     grade = Grade.AA
-    for level, rules in ruleset.levels:
+    for level, steps in ruleset.steps:
         triggered = False
-        for rule in rules:
-            outcome = _rule(rule, ev)
-            outcomes[rule.index] = outcome
-            # A cap triggers when it holds, a requirement when it does not.
-            if outcome[0] is (rule.effect is Effect.CAP):
+        for index, evaluate, triggers_when_holds in steps:
+            outcome = evaluate(ev)
+            outcomes[index] = outcome
+            if outcome[0] is triggers_when_holds:
                 triggered = True
         if triggered:
             grade = level
             break
 
-    rank = grade.rank
     reasons = []
-    for rule in ruleset.rules:
-        outcome = outcomes.get(rule.index)
-        if outcome is None or not outcome[0]:
-            continue
-        if (rule.effect is Effect.CAP and rule.grade is grade) or (
-            rule.effect is Effect.REQUIRE
-            and rule.grade.rank <= rank
-            and not _vacuous(rule, outcome)
-        ):
+    for rule in ruleset.cited_when_held[grade]:
+        outcome = outcomes[rule.index]
+        if outcome[0] and not _vacuous(rule, outcome):
             reasons.append(_reason(rule, outcome, rule.grade, ev))
     if not reasons:
-        for rule in ruleset.rules:
-            outcome = outcomes.get(rule.index)
-            if outcome is not None and rule.effect is Effect.REQUIRE and not outcome[0]:
-                if rule.level is grade:
-                    reasons.append(_reason(rule, outcome, grade, ev))
+        # Nothing fired at this grade and nothing positive names it (the default B):
+        # say which requirement of the grade above was not met.
+        for rule in ruleset.cited_when_unmet[grade]:
+            outcome = outcomes[rule.index]
+            if not outcome[0]:
+                reasons.append(_reason(rule, outcome, grade, ev))
 
     return Classification(
         grade=grade,

@@ -19,6 +19,7 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 
 import chinese_calendar
 from dateutil.relativedelta import relativedelta
@@ -49,6 +50,10 @@ class Overrides(Mapping[date, bool]):
 
     def __getitem__(self, key: date) -> bool:
         return self._data[key]
+
+    def lookup(self, key: date) -> bool | None:
+        """The override for ``key``, or None; the hot path (no KeyError round trip)."""
+        return self._data.get(key)
 
     def __iter__(self) -> Iterator[date]:
         return iter(self._data)
@@ -95,7 +100,8 @@ class WorkCalendar:
             object.__setattr__(self, "overrides", Overrides(self.overrides))
 
     def is_working_day(self, d: date) -> bool:
-        override = self.overrides.get(d)
+        # __post_init__ guarantees an Overrides instance.
+        override = cast(Overrides, self.overrides).lookup(d)
         if override is not None:
             return override
         return _official_is_working_day(d)

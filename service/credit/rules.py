@@ -1,36 +1,48 @@
 """The predicate catalog: the only Python a rule set can name.
 
 Rule sets are data (``rulesets/*.toml``); each condition in them names one predicate
-from :data:`PREDICATES`. A predicate is either
+from :data:`PREDICATES`. A predicate reads either
 
-* a **fact test** ``(fact, start, end) -> bool`` over the facts of one kind, which the
-  engine applies within a window ``[start, end]`` and counts; or
-* a **dossier test** ``(evidence) -> (count, record_ids)`` for things that are a state at
-  the evaluation date rather than events in a window (a licence revoked, a case still
-  open, a listing in force).
+* a **bucket** of facts — one record kind, or inspections by final result — optionally
+  narrowed by a **fact test** ``(fact, start, end) -> bool``; the engine counts the
+  facts within the condition's window (:mod:`service.credit.conditions`); or
+* the dossier, through a **dossier test** ``(evidence) -> (count, record_ids)``, for what
+  is a state at the evaluation date rather than an event in a window (a licence
+  revoked, a case still open, a listing in force).
 
-Fact tests only ever see facts that count (active status), occurred on or before the
-evaluation date and, when replaying, were known at ``known_at`` — the engine filters
-those once, so tests only check what is specific to them.
+:func:`gather` fills the buckets once per evaluation with only the facts that count
+(active status), occurred on or before the evaluation date and, when replaying, were
+recorded by ``known_at``, so the tests only check what is specific to them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from service.credit.dossier import Dossier, Fact, RecordKind
 
 __all__ = [
+    "FAILED",
+    "PASSED",
     "PREDICATES",
-    "Evaluator",
+    "REFUSED",
+    "SAMPLED",
     "Evidence",
-    "Outcome",
+    "FactTest",
     "Predicate",
-    "compile_any_of",
-    "compile_condition",
+    "gather",
+    "occurred_within",
 ]
+
+
+# Buckets: the facts that count, sorted once per evaluation into what predicates read.
+# Nine default rules read inspections, so inspections are also split by final result.
+PASSED = "inspection/pass"
+FAILED = "inspection/fail"
+REFUSED = "inspection/refused"
+SAMPLED = "inspection/sampled"  # pass or fail: an inspection that actually happened
 
 
 @dataclass(slots=True)
@@ -39,16 +51,41 @@ class Evidence:
 
     as_of: date
     dossier: Dossier
-    by_kind: dict[RecordKind, list[Fact]]
+    # RecordKind value or one of the inspection buckets above -> facts
+    buckets: dict[str, list[Fact]]
     # window length in months -> first day inside the window ending at as_of (read-only)
     starts: Mapping[int, date]
 
 
+def gather(facts: Iterable[Fact], as_of: date, known_at: datetime | None) -> dict[str, list[Fact]]:
+    """Bucket the facts that count at ``as_of`` (as known at ``known_at``, if given).
+
+    Overturned, withdrawn and superseded facts never count (``Fact.counts``); neither do
+    facts that occurred after ``as_of`` or were recorded after ``known_at``.
+    """
+    buckets: dict[str, list[Fact]] = {}
+    for f in facts:
+        if not f.counts or f.occurred_on > as_of:
+            continue
+        if known_at is not None and f.recorded_at > known_at:
+            continue
+        kind = f.kind
+        buckets.setdefault(kind, []).append(f)
+        if kind is RecordKind.INSPECTION:
+            result = _final_result(f.attrs)
+            if result == "pass":
+                buckets.setdefault(PASSED, []).append(f)
+                buckets.setdefault(SAMPLED, []).append(f)
+            elif result == "fail":
+                buckets.setdefault(FAILED, []).append(f)
+                buckets.setdefault(SAMPLED, []).append(f)
+            elif f.attrs.get("refused"):
+                buckets.setdefault(REFUSED, []).append(f)
+    return buckets
+
+
 FactTest = Callable[[Fact, date, date], bool]
 DossierTest = Callable[[Evidence], tuple[int, Sequence[int]]]
-# (holds, matched record ids, count, product categories for the reason text)
-Outcome = tuple[bool, Sequence[int], int, tuple[str, ...]]
-Evaluator = Callable[[Evidence], Outcome]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +93,20 @@ class Predicate:
     name: str
     description: str
     kind: RecordKind | None  # None: reads the dossier, not its records
+    bucket: str | None = None  # which facts a fact test reads (default: the kind)
+    # None with a bucket: membership of the bucket within the window is the whole test
     fact_test: FactTest | None = None
     dossier_test: DossierTest | None = None
 
     @property
     def windowed(self) -> bool:
         """Only event predicates take ``window_months``; states are read at the date."""
-        return self.fact_test is not None
+        return self.dossier_test is None
 
     @property
     def per_product(self) -> bool:
         """Only inspections carry ``product_category``, so only they filter by product."""
-        return self.fact_test is not None and self.kind is RecordKind.INSPECTION
+        return self.dossier_test is None and self.kind is RecordKind.INSPECTION
 
 
 def _date(value: object) -> date | None:
@@ -99,35 +138,20 @@ def _final_result(attrs: Mapping[str, object]) -> object:
 # so tests keyed on occurred_on only check the start of the window.
 
 
-def _inspection_final_fail(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start and _final_result(f.attrs) == "fail"
+def occurred_within(f: Fact, start: date, end: date) -> bool:
+    return f.occurred_on >= start
 
 
-def _inspection_pass(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start and _final_result(f.attrs) == "pass"
-
-
-def _inspection_pass_national_or_provincial(f: Fact, start: date, end: date) -> bool:
-    return (
-        f.occurred_on >= start
-        and _final_result(f.attrs) == "pass"
-        and f.attrs.get("level") in ("national", "provincial")
-    )
-
-
-def _inspection_sampled(f: Fact, start: date, end: date) -> bool:
-    # A refused or still-pending sampling is not evidence of anything.
-    return f.occurred_on >= start and _final_result(f.attrs) in ("pass", "fail")
+def _national_or_provincial(f: Fact, start: date, end: date) -> bool:
+    return f.occurred_on >= start and f.attrs.get("level") in ("national", "provincial")
 
 
 def _recheck_fail(f: Fact, start: date, end: date) -> bool:
+    # Reads the FAILED bucket: 复查 (Art.47) follows rectification of a failure, and a
+    # failure overturned on re-test (Art.42) starts none. The re-check is dated by when
+    # it happened, which may be long after sampling — or after the evaluation date,
+    # when it had not happened yet.
     a = f.attrs
-    # 复查 (Art.47) follows rectification of a failure; a failure overturned on re-test
-    # (Art.42) starts no rectification, so a recheck on it is inconsistent data.
-    if _final_result(a) != "fail":
-        return False
-    # The re-check is dated by when it happened, which may be long after sampling and
-    # may lie after the evaluation date (then it had not happened yet).
     if a.get("recheck_result") == "fail":
         on = _date(a.get("recheck_on")) or f.occurred_on
         if start <= on <= end:
@@ -137,14 +161,6 @@ def _recheck_fail(f: Fact, start: date, end: date) -> bool:
         if start <= on <= end:
             return True
     return False
-
-
-def _sampling_refused(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start and bool(f.attrs.get("refused"))
-
-
-def _penalty_any(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start
 
 
 def _penalty_heavier(f: Fact, start: date, end: date) -> bool:
@@ -180,10 +196,6 @@ def _recall_refused_or_delayed_ordered(f: Fact, start: date, end: date) -> bool:
     )
 
 
-def _commendation(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start
-
-
 # --- dossier tests ------------------------------------------------------------------------
 
 
@@ -211,7 +223,7 @@ def _latest_by(facts: list[Fact], key: str) -> dict[object, Fact]:
 def _licence_revoked(ev: Evidence) -> tuple[int, list[int]]:
     # A revocation stands until a later non-revoked record of the same licence type
     # (re-issue) supersedes it: the latest record per type decides.
-    facts = ev.by_kind.get(RecordKind.LICENCE)
+    facts = ev.buckets.get(RecordKind.LICENCE)
     if not facts:
         return 0, []
     ids = [f.id for f in _latest_by(facts, "licence_type").values() if f.attrs.get("revoked")]
@@ -219,7 +231,7 @@ def _licence_revoked(ev: Evidence) -> tuple[int, list[int]]:
 
 
 def _valid_certification(ev: Evidence) -> tuple[int, list[int]]:
-    facts = ev.by_kind.get(RecordKind.LICENCE)
+    facts = ev.buckets.get(RecordKind.LICENCE)
     if not facts:
         return 0, []
     d = ev.as_of
@@ -245,68 +257,76 @@ def _valid_certification(ev: Evidence) -> tuple[int, list[int]]:
 def _key_case_open(ev: Evidence) -> tuple[int, list[int]]:
     # Records of one case share ``case_ref``; the latest record of each case decides
     # (a later "closed" ends an "open"). Records without a case_ref form one case.
-    facts = ev.by_kind.get(RecordKind.KEY_CASE)
+    facts = ev.buckets.get(RecordKind.KEY_CASE)
     if not facts:
         return 0, []
     ids = [f.id for f in _latest_by(facts, "case_ref").values() if f.attrs.get("state") == "open"]
     return len(ids), ids
 
 
-_I = RecordKind.INSPECTION
+_I, _P = RecordKind.INSPECTION, RecordKind.PENALTY
 _CATALOG: tuple[Predicate, ...] = (
     Predicate(
         "inspection_final_fail",
-        "inspection whose final result (after any 复检 re-test) is fail",
+        "inspection whose final result (after any 复检 re-test, Order 18 Art.42) is fail",
         _I,
-        _inspection_final_fail,
+        FAILED,
     ),
-    Predicate("inspection_pass", "inspection whose final result is pass", _I, _inspection_pass),
+    Predicate("inspection_pass", "inspection whose final result is pass", _I, PASSED),
     Predicate(
         "inspection_pass_national_or_provincial",
         "passed inspection by a national or provincial authority",
         _I,
-        _inspection_pass_national_or_provincial,
+        PASSED,
+        _national_or_provincial,
     ),
     Predicate(
         "inspection_sampled",
         "inspection actually carried out (pass or fail; refused sampling excluded)",
         _I,
-        _inspection_sampled,
+        SAMPLED,
     ),
     Predicate(
         "recheck_fail",
         "failed follow-up re-check (复查, Order 18 Art.47), dated by the re-check",
         _I,
+        FAILED,
         _recheck_fail,
     ),
-    Predicate("sampling_refused", "refused sampling (Order 18 Art.21)", _I, _sampling_refused),
-    Predicate("penalty_any", "any administrative penalty", RecordKind.PENALTY, _penalty_any),
+    Predicate("sampling_refused", "refused sampling (Order 18 Art.21)", _I, REFUSED),
+    Predicate("penalty_any", "any administrative penalty", _P),
+    Predicate("penalty_heavier", "heavier penalty (较重行政处罚)", _P, None, _penalty_heavier),
+    Predicate("penalty_other", "penalty not flagged heavier", _P, None, _penalty_other),
+    Predicate("police_referral", "penalty case referred to police", _P, None, _police_referral),
     Predicate(
-        "penalty_heavier", "heavier penalty (较重行政处罚)", RecordKind.PENALTY, _penalty_heavier
+        "incident_major",
+        "major quality-safety incident",
+        RecordKind.INCIDENT,
+        None,
+        _incident_major,
     ),
-    Predicate("penalty_other", "penalty not flagged heavier", RecordKind.PENALTY, _penalty_other),
     Predicate(
-        "police_referral", "penalty case referred to police", RecordKind.PENALTY, _police_referral
-    ),
-    Predicate(
-        "incident_major", "major quality-safety incident", RecordKind.INCIDENT, _incident_major
-    ),
-    Predicate(
-        "incident_minor", "minor quality-safety incident", RecordKind.INCIDENT, _incident_minor
+        "incident_minor",
+        "minor quality-safety incident",
+        RecordKind.INCIDENT,
+        None,
+        _incident_minor,
     ),
     Predicate(
         "complaint_substantiated",
         "substantiated complaint",
         RecordKind.COMPLAINT,
+        None,
         _complaint_substantiated,
     ),
     Predicate(
         "recall_refused_or_delayed_ordered",
         "ordered recall refused or delayed (Order 44 Art.8)",
         RecordKind.RECALL,
+        None,
         _recall_refused_or_delayed_ordered,
     ),
-    Predicate("commendation", "commendation or award", RecordKind.COMMENDATION, _commendation),
+    Predicate("commendation", "commendation or award", RecordKind.COMMENDATION),
     Predicate(
         "active_blacklist",
         "listing on the serious-dishonesty blacklist in force (Order 44)",
@@ -334,112 +354,3 @@ _CATALOG: tuple[Predicate, ...] = (
 )
 
 PREDICATES: Mapping[str, Predicate] = {p.name: p for p in _CATALOG}
-
-
-# --- compiling conditions -----------------------------------------------------------------
-# A recompute classifies every enterprise, so each condition is turned into one closure at
-# load time: per call it only touches the facts of its own kind.
-
-_NO_IDS: tuple[int, ...] = ()
-
-
-def compile_condition(
-    predicate: Predicate,
-    window_months: int | None,
-    min_count: int,
-    max_count: int | None,
-    risk_levels: frozenset[str],
-    each_product: bool,
-) -> Evaluator:
-    lo, hi = min_count, max_count
-    if predicate.dossier_test is not None:
-        dossier_test = predicate.dossier_test
-
-        def state(ev: Evidence) -> Outcome:
-            n, ids = dossier_test(ev)
-            return (n >= lo and (hi is None or n <= hi)), ids, n, ()
-
-        return state
-
-    test, kind, months = predicate.fact_test, predicate.kind, window_months
-    assert test is not None and kind is not None
-    empty: Outcome = ((lo == 0), _NO_IDS, 0, ())
-
-    if each_product:
-
-        def each(ev: Evidence) -> Outcome:
-            facts = ev.by_kind.get(kind) or _NO_FACTS
-            start = date.min if months is None else ev.starts[months]
-            end = ev.as_of
-            # Sorted so the outcome and the text never depend on dict order.
-            categories = sorted(k for k, v in ev.dossier.product_risks.items() if v in risk_levels)
-            ids: list[int] = []
-            missing: list[str] = []
-            for category in categories:
-                matched = [
-                    f.id
-                    for f in facts
-                    if f.attrs.get("product_category") == category and test(f, start, end)
-                ]
-                n = len(matched)
-                if n < lo or (hi is not None and n > hi):
-                    missing.append(category)
-                ids.extend(matched)
-            # Without such products it holds vacuously (it is about products the
-            # enterprise has); the empty category tuple marks that for the reasons.
-            return not missing, ids, len(ids), tuple(missing or categories)
-
-        return each
-
-    if risk_levels:
-
-        def filtered(ev: Evidence) -> Outcome:
-            facts = ev.by_kind.get(kind)
-            if not facts:
-                return empty
-            start = date.min if months is None else ev.starts[months]
-            end, risks = ev.as_of, ev.dossier.product_risks
-            ids = [
-                f.id
-                for f in facts
-                if risks.get(f.attrs.get("product_category")) in risk_levels  # type: ignore[call-overload]
-                and test(f, start, end)
-            ]
-            n = len(ids)
-            return (n >= lo and (hi is None or n <= hi)), ids, n, ()
-
-        return filtered
-
-    def plain(ev: Evidence) -> Outcome:
-        facts = ev.by_kind.get(kind)
-        if not facts:
-            return empty
-        start = date.min if months is None else ev.starts[months]
-        end = ev.as_of
-        ids = [f.id for f in facts if test(f, start, end)]
-        n = len(ids)
-        return (n >= lo and (hi is None or n <= hi)), ids, n, ()
-
-    return plain
-
-
-def compile_any_of(evaluators: tuple[Evaluator, ...]) -> Evaluator:
-    if len(evaluators) == 1:
-        return evaluators[0]
-
-    def any_of(ev: Evidence) -> Outcome:
-        # The first alternative that holds explains the rule; if none does, every record
-        # any of them looked at belongs to the explanation.
-        outcomes = []
-        for evaluate in evaluators:
-            outcome = evaluate(ev)
-            if outcome[0]:
-                return outcome
-            outcomes.append(outcome)
-        ids = sorted({i for o in outcomes for i in o[1]})
-        return False, ids, outcomes[0][2], outcomes[0][3]
-
-    return any_of
-
-
-_NO_FACTS: list[Fact] = []

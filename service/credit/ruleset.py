@@ -26,8 +26,9 @@ from types import MappingProxyType
 
 from dateutil.relativedelta import relativedelta
 
+from service.credit.conditions import Evaluator, compile_any_of, compile_condition
 from service.credit.dossier import RiskLevel
-from service.credit.rules import Evaluator, Predicate, compile_any_of, compile_condition
+from service.credit.rules import Predicate
 
 __all__ = [
     "DEFAULT_RULESET_ID",
@@ -93,7 +94,11 @@ def window_start(as_of: date, months: int) -> date:
     and one of 2022-06-14 does not. Months are calendar months (relativedelta), clamped
     to the month end: 12 months before 2024-02-29 is 2023-02-28.
     """
-    return as_of - relativedelta(months=months)
+    try:
+        return as_of - relativedelta(months=months)
+    except (ValueError, OverflowError):
+        # Before year 1: the window reaches back past every possible record.
+        return date.min
 
 
 @lru_cache(maxsize=1024)
@@ -165,10 +170,13 @@ class Rule:
     basis: str | None  # legal/policy citation
     index: int  # position in the file; reasons are listed in this order
     evaluate: Evaluator = field(init=False, repr=False, compare=False, hash=False)
+    # A cap triggers when its condition holds, a requirement when it does not.
+    triggered_when_holds: bool = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         evaluate = compile_any_of(tuple(c.evaluate for c in self.conditions))
         object.__setattr__(self, "evaluate", evaluate)
+        object.__setattr__(self, "triggered_when_holds", self.effect is Effect.CAP)
 
     @property
     def level(self) -> Grade:
@@ -179,11 +187,6 @@ class Rule:
         if below is None:
             raise RuleSetError(f"rule {self.id!r}: a requirement at C can never be unmet")
         return below
-
-    @property
-    def triggered_when_holds(self) -> bool:
-        """A cap triggers when its condition holds, a requirement when it does not."""
-        return self.effect is Effect.CAP
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,10 @@ class RuleSet:
     # --- derived for the engine ---
     # (level, rules that can pull the grade down to it): worst level first, file order.
     levels: tuple[tuple[Grade, tuple[Rule, ...]], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    # The same, flattened to (rule index, evaluator, triggers-when-holds) for the hot loop.
+    steps: tuple[tuple[Grade, tuple[tuple[int, Evaluator, bool], ...]], ...] = field(
         init=False, repr=False, compare=False
     )
     # Every window length used, so all window starts are computed once per date.
@@ -220,6 +227,14 @@ class RuleSet:
         rules, put = self.rules, object.__setattr__
         levels = ((g, tuple(r for r in rules if r.level is g)) for g in GRADES_WORST_FIRST[:-1])
         put(self, "levels", tuple((g, rs) for g, rs in levels if rs))
+        put(
+            self,
+            "steps",
+            tuple(
+                (g, tuple((r.index, r.evaluate, r.triggered_when_holds) for r in rs))
+                for g, rs in self.levels
+            ),
+        )
         windows = {c.window_months for r in rules for c in r.conditions}
         put(self, "windows", tuple(sorted(m for m in windows if m is not None)))
         held = {

@@ -133,7 +133,9 @@ def test_notify_not_before_proposal() -> None:
 def test_defence_window(notified_on: date, decided_on: date, ok: bool) -> None:
     e = notified(on=notified_on)
     if ok:
-        assert list_entry(e, decided_on=decided_on, defence_waived=False, cal=CAL).status == "listed"
+        assert (
+            list_entry(e, decided_on=decided_on, defence_waived=False, cal=CAL).status == "listed"
+        )
     else:
         with pytest.raises(TransitionRefused) as exc:
             list_entry(e, decided_on=decided_on, defence_waived=False, cal=CAL)
@@ -340,7 +342,9 @@ def test_repair_needs_one_year(decided_on: date, removed_on: date, ok: bool) -> 
 def test_repair_refused_after_new_heavier_penalty() -> None:
     e = listed(date(2024, 3, 15))
     day = date(2025, 6, 1)
-    newer = PenaltyRef(id=11, heavier=True, status="active", decided_on=date(2024, 3, 16), code=CODE)
+    newer = PenaltyRef(
+        id=11, heavier=True, status="active", decided_on=date(2024, 3, 16), code=CODE
+    )
     with pytest.raises(TransitionRefused) as exc:
         remove(e, removed_on=day, reason="repaired", heavier_penalties_since=[newer], today=day)  # type: ignore[arg-type]
     refused("order44-art16-new-heavier-penalty", exc)
@@ -397,9 +401,7 @@ def test_removal_dates() -> None:
 
 def test_late_recorded_overturn_before_expiry_still_applies() -> None:
     # Overturned the day before expiry, recorded after it: the reason stays "overturned".
-    out = remove(
-        listed(), removed_on=date(2027, 3, 14), reason=RemovalReason.OVERTURNED, today=FAR
-    )
+    out = remove(listed(), removed_on=date(2027, 3, 14), reason=RemovalReason.OVERTURNED, today=FAR)
     assert out.removal_reason is RemovalReason.OVERTURNED
     with pytest.raises(TransitionRefused) as exc:
         remove(listed(), removed_on=date(2027, 3, 15), reason=RemovalReason.OVERTURNED, today=FAR)
@@ -448,7 +450,9 @@ def test_expiry_property(decided_on: date) -> None:
 
 def repaired() -> Entry:
     day = date(2025, 3, 20)
-    return remove(listed(date(2024, 3, 15)), removed_on=day, reason=RemovalReason.REPAIRED, today=day)
+    return remove(
+        listed(date(2024, 3, 15)), removed_on=day, reason=RemovalReason.REPAIRED, today=day
+    )
 
 
 def test_restore_restarts_the_period() -> None:
@@ -518,5 +522,9 @@ def test_allowed_transitions() -> None:
 
 def test_refusal_carries_rule_message_and_field() -> None:
     err = TransitionRefused("order44-art13-defence-window", "too early", "decided_on")
-    assert (err.rule, err.message, err.field) == ("order44-art13-defence-window", "too early", "decided_on")
+    assert (err.rule, err.message, err.field) == (
+        "order44-art13-defence-window",
+        "too early",
+        "decided_on",
+    )
     assert "order44-art13-defence-window" in str(err)
