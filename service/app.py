@@ -7,11 +7,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service import handlers
+from service import handlers, worker
 from service.clock import Clock
 from service.db import Database
+from service.idempotency import IdempotencyMiddleware
 from service.limits import BodyLimitMiddleware
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
+from service.ratelimit import PublicRateLimitMiddleware
 from service.routers import all_routers
 from service.settings import Settings
 
@@ -30,7 +32,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner = await worker.start_in_app(app)  # webhooks + maintenance if run_background
         yield
+        await worker.stop_in_app(runner)
         await app.state.db.dispose()
 
     app = FastAPI(
@@ -48,6 +52,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     for router in all_routers():
         app.include_router(router)
 
+    app.add_middleware(IdempotencyMiddleware)  # inside the body limit: it reads the body
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(PublicRateLimitMiddleware, per_minute=settings.public_rate_limit)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     return app

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlmodel import col
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from service.errors import Forbidden, Unauthorized
 from service.models import Agency, ApiKey

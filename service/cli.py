@@ -15,7 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service import migrate as migrations
 from service.auth import ALL_SCOPES, Level, Scope, parse_scopes
+from service.cli_records import import_command
+from service.cli_sharing import audit_app, worker_command
 from service.db import Database
+from service.reports.cli import report_app
 from service.settings import Settings
 from service.store import agencies, ledger
 
@@ -24,6 +27,10 @@ app = typer.Typer(
 )
 agency_app = typer.Typer(help="Agencies and their API keys", no_args_is_help=True)
 app.add_typer(agency_app, name="agency")
+app.add_typer(audit_app, name="audit")
+app.add_typer(report_app, name="report")
+app.command("worker")(worker_command)
+app.command("import")(import_command)
 console = Console(stderr=True)
 T = TypeVar("T")
 DEMO_KEY_FILE = Path(".qcredit-demo-key")
@@ -172,3 +179,75 @@ def demo(
     DEMO_KEY_FILE.chmod(0o600)
     console.print(f"{summary}; demo agency key (national, all scopes) saved to {DEMO_KEY_FILE}:")
     typer.echo(key)
+
+
+@app.command()
+def recompute(
+    all_: Annotated[bool, typer.Option("--all", help="Every enterprise in the registry")] = False,
+    region: Annotated[
+        str | None, typer.Option(help="Only divisions starting with this prefix, e.g. 2111")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Classifying processes (PostgreSQL; default: CPUs - 1, at most 8)"),
+    ] = None,
+) -> None:
+    """Re-evaluate stored classes at today's date (grades also change with time alone)."""
+    import os
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from service.clock import Clock
+    from service.store.recompute import recompute as run
+
+    if all_ == bool(region):
+        raise typer.BadParameter("give exactly one of --all or --region PREFIX")
+    if region and not (region.isdigit() and len(region) <= 6):
+        raise typer.BadParameter("region must be 1-6 digits", param_hint="--region")
+
+    async def _main() -> None:
+        db = Database(Settings())
+        bar = Progress(
+            "{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        task = bar.add_task("re-grading", total=None)
+        try:
+            with bar:
+                summary = await run(
+                    db,
+                    today=Clock().today(),
+                    region=region,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    workers=min(8, (os.cpu_count() or 1) - 1) if workers is None else workers,
+                )
+        finally:
+            await db.dispose()
+        console.print(
+            f"{summary.enterprises} enterprises under {summary.ruleset} at {summary.today} in "
+            f"{summary.seconds:.1f}s ({summary.per_second:,.0f}/s): {summary.changed} grade "
+            f"changes, {summary.written} classifications written, {summary.skipped} skipped"
+        )
+        if summary.superseded:
+            console.print("[yellow]stopped: another rule set was activated meanwhile[/yellow]")
+
+    asyncio.run(_main())
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def bench(ctx: typer.Context) -> None:
+    """Benchmarks from a checkout: `bench run --quick`, `bench generate -n N` (BENCHMARKS.md)."""
+    import subprocess
+    import sys
+
+    sub, *rest = ctx.args or ["run", "--help"]
+    if sub not in ("run", "generate"):
+        raise typer.BadParameter("use `qcredit bench run ...` or `qcredit bench generate ...`")
+    cmd = [sys.executable, "-m", f"bench.{sub}", *rest]
+    raise typer.Exit(subprocess.call(cmd, cwd=migrations.ROOT))

@@ -12,8 +12,10 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.auth import ALL_SCOPES, Level
+from service.auth import ALL_SCOPES, Level, principal_of
 from service.credit.codes import make_uscc, parse_code
+from service.demo_blacklist import load_blacklist_demo
+from service.demo_records import load_records_demo
 from service.models import utcnow
 from service.schemas import EnterpriseIn
 from service.store import agencies, enterprises, grading
@@ -131,5 +133,7 @@ async def load_demo(session: AsyncSession, count: int) -> tuple[str, str]:
         parsed = parse_code(code)
         await enterprises.upsert(session, parsed, body, agency_id=agency.id, now=now)
         codes.append(code)
+    records = await load_records_demo(session, principal_of(agency), codes, today=today, now=now)
     await grading.regrade(session, codes, today=today, trigger="demo")
-    return key, f"demo: {len(codes)} enterprises"
+    listings = await load_blacklist_demo(session, principal_of(agency), codes, today=today, now=now)
+    return key, f"demo: {len(codes)} enterprises, {records}, {listings}"

@@ -8,7 +8,6 @@ from alembic import command
 from alembic.config import Config
 
 
-
 def _root() -> Path:
     """The checkout (editable install) or, for an installed package, the working directory
     holding alembic.ini and migrations/ (as in the Docker image)."""

@@ -27,7 +27,8 @@ from service.settings import Settings
 from service.store import agencies, ledger
 
 PG_URL = os.environ.get("QCREDIT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-TEMPLATE = "qcredit_test_template"
+# One template per test process: parallel runs on one server must not drop each other's.
+TEMPLATE = f"qcredit_tpl_{os.getpid()}"
 # Fixed "now" for API tests: a Monday, 10:00 China time.
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 _counter = itertools.count()
@@ -58,14 +59,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_template() -> str:
+def pg_template() -> Iterator[str]:
     try:
         asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)"))
     except OSError as err:  # pragma: no cover - environment problem, not a test result
         pytest.fail(f"PostgreSQL is not reachable at {PG_URL}: {err}")
     asyncio.run(_pg_admin(f"CREATE DATABASE {TEMPLATE}"))
     migrate.upgrade(_pg_url(TEMPLATE))
-    return TEMPLATE
+    yield TEMPLATE
+    asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)"))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -25,8 +25,18 @@ def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_agency_create_json_list_and_revoke(db_env: Path) -> None:
     result = runner.invoke(
-        app, ["agency", "create", "--name", "盘锦市市场监管局", "--level", "prefecture",
-              "--region", "2111", "--json"],
+        app,
+        [
+            "agency",
+            "create",
+            "--name",
+            "盘锦市市场监管局",
+            "--level",
+            "prefecture",
+            "--region",
+            "2111",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     created = json.loads(result.stdout)

@@ -26,17 +26,33 @@ HEAVIER_TYPES = frozenset(
     }
 )
 # Dates that record the past: none may be later than the day the registry learns of them.
-_PAST_DATES = (
-    "notified_on",
-    "objection_filed_on",
-    "retest_on",
-    "rectification_ordered_on",
-    "recheck_on",
-    "announced_on",
-    "recheck2_on",
-    "decided_on",
-    "received_on",
-    "closed_on",
+_PAST_DATES = frozenset(
+    {
+        "notified_on",
+        "objection_filed_on",
+        "retest_on",
+        "rectification_ordered_on",
+        "recheck_on",
+        "announced_on",
+        "recheck2_on",
+        "decided_on",
+        "received_on",
+        "closed_on",
+    }
+)
+# Fields of the Order 18 chain after the first result; without them there is no chain to check.
+_CHAIN_FIELDS = frozenset(
+    {
+        "objection_filed_on",
+        "retest_on",
+        "retest_result",
+        "rectification_ordered_on",
+        "recheck_on",
+        "recheck_result",
+        "announced_on",
+        "recheck2_on",
+        "recheck2_result",
+    }
 )
 
 
@@ -67,9 +83,8 @@ def check_record(
         problems.append(
             Problem("occurred_on", "future-date", f"{occurred_on} is after today ({today})")
         )
-    for name in _PAST_DATES:
-        value = _d(fields, name)
-        if value is not None and value > today:
+    for name, value in fields.items():
+        if name in _PAST_DATES and isinstance(value, date) and value > today:
             problems.append(Problem(name, "future-date", f"{value} is after today ({today})"))
     check = _CHECKS.get(kind)
     if check is not None:
@@ -132,7 +147,8 @@ def _inspection(
         if f.get(result_name) is not None and f.get(date_name) is None:
             out.append(Problem(date_name, "missing", f"{result_name} needs the date {date_name}"))
     # Order 18 Art.35-48: objection, re-test, rectification, re-checks, announcement.
-    out.extend(Problem(p.field, p.rule, p.message) for p in check_followup(dict(f), cal))
+    if not _CHAIN_FIELDS.isdisjoint(f):
+        out.extend(Problem(p.field, p.rule, p.message) for p in check_followup(dict(f), cal))
     return out
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import col
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from service.auth import Level, hash_key, new_key
 from service.models import Agency, ApiKey, utcnow

@@ -17,8 +17,9 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, text
+from sqlalchemy import event, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from service.models import AuditEntry, Event, utcnow
 
@@ -113,6 +114,15 @@ def audit_payload(entry: dict[str, Any]) -> bytes:
 
 def chain_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + audit_payload(entry)).hexdigest()
+
+
+@event.listens_for(Session, "before_commit")
+def _refuse_silent_loss(session: Session) -> None:
+    """A plain session.commit() would drop queued events and audit entries without a
+    trace (they live in session.info until :func:`commit` writes them): refuse it."""
+    pending = session.info.get(_PENDING)
+    if isinstance(pending, _Pending) and (pending.events or pending.audits):
+        raise RuntimeError("events/audit entries are queued: commit with ledger.commit(session)")
 
 
 def discard(session: AsyncSession) -> None:

@@ -19,8 +19,7 @@ async def test_readyz_fails_without_a_migrated_database(tmp_path: Any) -> None:
     from service.settings import Settings
 
     app = create_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/empty.db"))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://t") as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         r = await c.get("/readyz")
     await app.state.db.dispose()
     assert r.status_code == 503
@@ -58,22 +57,41 @@ async def test_catalog_is_seeded_and_admin_editable(
     r = await client.get("/v1/catalog", headers=national.headers)
     items = {i["code"]: i for i in r.json()["items"]}
     # domain.md §5: the seeded catalog covers the named key products
-    for code in ("dairy", "meat", "liquor", "food-additive", "edible-oil", "bottled-water",
-                 "frozen-drink", "condiment", "children-product", "women-product", "fertilizer",
-                 "seed", "pesticide", "cement", "steel-bar", "brick", "wire-cable",
-                 "special-equipment"):
+    for code in (
+        "dairy",
+        "meat",
+        "liquor",
+        "food-additive",
+        "edible-oil",
+        "bottled-water",
+        "frozen-drink",
+        "condiment",
+        "children-product",
+        "women-product",
+        "fertilizer",
+        "seed",
+        "pesticide",
+        "cement",
+        "steel-bar",
+        "brick",
+        "wire-cable",
+        "special-equipment",
+    ):
         assert code in items
     assert items["dairy"]["risk_level"] == "I"
 
     not_admin = await make_agency(scopes=frozenset({"enterprises:write"}))
-    r = await client.put("/v1/catalog/honey", json={"name": "蜂蜜", "risk_level": "II"},
-                         headers=not_admin.headers)
+    r = await client.put(
+        "/v1/catalog/honey", json={"name": "蜂蜜", "risk_level": "II"}, headers=not_admin.headers
+    )
     assert r.status_code == 403
-    r = await client.put("/v1/catalog/honey", json={"name": "蜂蜜", "risk_level": "II"},
-                         headers=national.headers)
+    r = await client.put(
+        "/v1/catalog/honey", json={"name": "蜂蜜", "risk_level": "II"}, headers=national.headers
+    )
     assert r.status_code == 201
-    r = await client.put("/v1/catalog/honey", json={"name": "蜂蜜", "risk_level": "IV"},
-                         headers=national.headers)
+    r = await client.put(
+        "/v1/catalog/honey", json={"name": "蜂蜜", "risk_level": "IV"}, headers=national.headers
+    )
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "risk_level"
 
@@ -84,12 +102,16 @@ async def test_catalog_risk_change_regrades_supervision(
     from service.credit.codes import make_uscc
 
     code = make_uscc("55500001", region="211100")
-    await client.put(f"/v1/enterprises/{code}", json={"name": "砖厂", "products": ["brick"]},
-                     headers=national.headers)
+    await client.put(
+        f"/v1/enterprises/{code}",
+        json={"name": "砖厂", "products": ["brick"]},
+        headers=national.headers,
+    )
     r = await client.get(f"/v1/enterprises/{code}", headers=national.headers)
     assert r.json()["classification"]["supervision"]["risk_level"] == "III"
-    await client.put("/v1/catalog/brick", json={"name": "砖", "risk_level": "I"},
-                     headers=national.headers)
+    await client.put(
+        "/v1/catalog/brick", json={"name": "砖", "risk_level": "I"}, headers=national.headers
+    )
     r = await client.get(f"/v1/enterprises/{code}", headers=national.headers)
     supervision = r.json()["classification"]["supervision"]
     assert supervision["risk_level"] == "I"

@@ -1,0 +1,83 @@
+"""Per-client-IP rate limit on the public API (``/public/v1``), moving window, in memory.
+
+Each app instance keeps its own counters (``limits`` in-memory storage): with N replicas
+behind a balancer a client gets at most N times the limit, which is the price of needing
+no shared store. Every public response carries the IETF ``RateLimit-Limit``,
+``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds) headers; an exhausted window
+gets a 429 problem with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import orjson
+from limits import RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.errors import PROBLEM_MEDIA_TYPE, RateLimited
+
+PUBLIC_PREFIX = "/public/v1"
+
+
+class PublicRateLimitMiddleware:
+    def __init__(self, app: ASGIApp, per_minute: int, prefix: str = PUBLIC_PREFIX) -> None:
+        self.app = app
+        self.prefix = prefix
+        self.item = RateLimitItemPerMinute(max(1, per_minute))
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def _applies(self, scope: Scope) -> bool:
+        path: str = scope.get("path", "")
+        return scope["type"] == "http" and (
+            path == self.prefix or path.startswith(self.prefix + "/")
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._applies(scope):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        key = client[0] if client else "unknown"
+        allowed = await self.limiter.hit(self.item, key)
+        stats = await self.limiter.get_window_stats(self.item, key)
+        reset = max(0, math.ceil(stats.reset_time - time.time()))
+        headers = [
+            (b"ratelimit-limit", str(self.item.amount).encode()),
+            (b"ratelimit-remaining", str(stats.remaining).encode()),
+            (b"ratelimit-reset", str(reset).encode()),
+        ]
+        if not allowed:
+            await self._refuse(send, headers, max(1, reset))
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *headers]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    async def _refuse(self, send: Send, headers: list[tuple[bytes, bytes]], retry: int) -> None:
+        problem = RateLimited(
+            f"more than {self.item.amount} requests per minute from this address; "
+            f"retry in {retry} s",
+            rule="public-rate-limit",
+        ).problem()
+        body = orjson.dumps(problem.model_dump(exclude_none=True))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", str(retry).encode()),
+                    *headers,
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,193 @@
+"""The public blacklist (失信名单公示): search, look up by code, and export for mirrors.
+
+No key needed; rate-limited per client IP (see :mod:`service.ratelimit`). Only published
+listings and their removals appear, and only their public fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from datetime import date
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Query, Request, Response
+from openpyxl import Workbook
+
+from service.credit.codes import CodeError, try_parse
+from service.deps import CodeDep, SessionDep, TodayDep, parse_code_or_422
+from service.errors import InvalidCode, RateLimited, ValidationFailed, problem_responses
+from service.etag import json_response
+from service.pagination import CursorQuery, decode_cursor, encode_cursor
+from service.schemas.public import PublicLookup, PublicPage
+from service.store import public
+
+router = APIRouter(prefix="/public/v1/blacklist", tags=["public"])
+
+CACHE = "public, max-age=60"
+_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _list_cursor(cursor: str | None) -> list[Any] | None:
+    after = decode_cursor(cursor)
+    if after is None:
+        return None
+    if not (
+        isinstance(after, list)
+        and after
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in after)
+    ):
+        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+    return after
+
+
+@router.get(
+    "",
+    summary="Search the published blacklist",
+    response_model=PublicPage,
+    responses=problem_responses(InvalidCode, ValidationFailed, RateLimited),
+)
+async def search(
+    request: Request,
+    session: SessionDep,
+    today: TodayDep,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="Enterprise name or part of it (full-width, spacing and 有限公司/"
+            "有限责任公司 differences ignored; close misspellings match too), or a code",
+            examples=["辽河乳业"],
+        ),
+    ] = None,
+    code: Annotated[
+        str | None,
+        Query(description="USCC or organization code", examples=["91211100000123457K"]),
+    ] = None,
+    region: Annotated[
+        str | None,
+        Query(pattern=r"^\d{1,6}$", description="Division-code prefix", examples=["2111"]),
+    ] = None,
+    status: Annotated[
+        Literal["listed", "removed"] | None,
+        Query(description="listed: in force today; removed: removal records (incl. expiry)"),
+    ] = None,
+    cursor: CursorQuery = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size (1-200)")] = 50,
+) -> Response:
+    """Newest first; with `q`, best match first. A `q` that is a valid code searches by code."""
+    parsed = parse_code_or_422(code, "code") if code is not None else None
+    if parsed is None and q is not None:
+        as_code = try_parse(q)
+        if not isinstance(as_code, CodeError):
+            parsed, q = as_code, None
+    uscc = await public.resolve(session, parsed) if parsed is not None else None
+    if parsed is not None and uscc is None:
+        items: list[dict[str, Any]] = []
+        key = None  # an org code the registry does not know matches nothing
+    else:
+        items, key = await public.search(
+            session,
+            today=today,
+            q=q,
+            code=uscc,
+            region=region,
+            status=status,
+            after=_list_cursor(cursor),
+            limit=limit,
+        )
+    payload = {"items": items, "next_cursor": encode_cursor(key) if key else None}
+    return json_response(request, payload, cache_control=CACHE)
+
+
+@router.get(
+    "/export",
+    summary="Download the public list (or a delta) as CSV, JSON or XLSX",
+    responses={
+        200: {"content": {m: {} for m in _MEDIA.values()}, "description": "The file"},
+        **problem_responses(ValidationFailed, RateLimited),
+    },
+)
+async def export(
+    request: Request,
+    session: SessionDep,
+    today: TodayDep,
+    format: Annotated[Literal["csv", "json", "xlsx"], Query(description="File format")] = "csv",
+    since: Annotated[
+        date | None,
+        Query(description="Only entries listed, published, restored or removed on or after"),
+    ] = None,
+) -> Response:
+    """For agencies that mirror the list offline: every public entry with its `status`, or
+    with `since` the changes from that date on (an empty delta still has the header row).
+    Columns are exactly the public fields."""
+    rows = await public.export_rows(session, today=today, since=since)
+    if format == "json":
+        body = orjson.dumps(
+            {
+                "generated_on": today.isoformat(),
+                "since": since.isoformat() if since else None,
+                "fields": list(public.PUBLIC_FIELDS),
+                "items": rows,
+            }
+        )
+    elif format == "xlsx":
+        body = _xlsx(rows)
+    else:
+        body = _csv(rows)
+    name = f"blacklist-{today.isoformat()}" + (f"-since-{since.isoformat()}" if since else "")
+    return _tagged(
+        request,
+        body,
+        _MEDIA[format],
+        {"Content-Disposition": f'attachment; filename="{name}.{format}"'},
+    )
+
+
+def _csv(rows: list[dict[str, Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=public.PUBLIC_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
+    return out.getvalue().encode()
+
+
+def _xlsx(rows: list[dict[str, Any]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("blacklist")
+    sheet.append(list(public.PUBLIC_FIELDS))
+    for r in rows:
+        sheet.append([r[k] for k in public.PUBLIC_FIELDS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _tagged(request: Request, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {**headers, "ETag": tag, "Cache-Control": CACHE}
+    inm = request.headers.get("if-none-match")
+    if inm and tag in [t.strip() for t in inm.split(",")]:
+        return Response(status_code=304, headers={"ETag": tag, "Cache-Control": CACHE})
+    return Response(body, media_type=media_type, headers=headers)
+
+
+@router.get(
+    "/{code}",
+    summary="Is this enterprise on the published blacklist?",
+    response_model=PublicLookup,
+    responses=problem_responses(InvalidCode, RateLimited),
+)
+async def lookup(code: CodeDep, request: Request, session: SessionDep, today: TodayDep) -> Response:
+    """`listed` is true while a published listing is in force; `entries` also holds past
+    listings and their removal records. An unknown code is simply not listed."""
+    canonical, entries = await public.by_code(session, code, today)
+    payload = {"code": canonical, "listed": public.is_listed(entries), "entries": entries}
+    return json_response(request, payload, cache_control=CACHE)

@@ -1,0 +1,77 @@
+"""Quality status report (质量状况报告) for a region and year, as XLSX or HTML."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from service.deps import PrincipalDep, SessionDep, TodayDep
+from service.errors import Forbidden, Unauthorized, ValidationFailed, problem_responses
+from service.reports import html, quality, xlsx
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"])
+
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/quality",
+    summary="Quality status report for a region and year (XLSX workbook or HTML with charts)",
+    responses={
+        200: {
+            "content": {XLSX_MEDIA: {}, "text/html": {}},
+            "description": "The report as an attachment",
+        },
+        **problem_responses(Unauthorized, Forbidden, ValidationFailed),
+    },
+)
+async def quality_report(
+    session: SessionDep,
+    principal: PrincipalDep,
+    today: TodayDep,
+    region: Annotated[
+        str | None,
+        Query(
+            pattern=r"^\d{1,6}$",
+            description="Division-code prefix; default the agency's own jurisdiction",
+            examples=["2111"],
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, Query(ge=2000, le=2100, description="Calendar year; default this year")
+    ] = None,
+    format: Annotated[
+        Literal["xlsx", "html"], Query(description="`xlsx` workbook or `html` document")
+    ] = "xlsx",
+    target: Annotated[
+        float,
+        Query(gt=0, le=1, description="Target pass rate, e.g. 0.96"),
+    ] = quality.DEFAULT_TARGET,
+) -> Response:
+    """Pass rates by product, region, inspection level and month against the target and the
+    previous year (the figures of `GET /v1/stats/inspections`), the class distribution
+    (`GET /v1/stats/grades`), the year's blacklist movements, and a generated narrative
+    naming the largest declines and the categories below target. A regional agency gets
+    its own region by default and a 403 `jurisdiction` problem outside it."""
+    scope = region or principal.region or None
+    if scope:
+        # A prefix is covered only when it lies inside the agency's own prefix.
+        principal.require_region(scope)
+    chosen = year or today.year
+    report = await quality.gather(session, region=scope, year=chosen, today=today, target=target)
+    name = f"quality-{scope or 'CN'}-{chosen}"
+    if format == "html":
+        body = (await run_in_threadpool(html.render, report)).encode()
+        media = "text/html; charset=utf-8"
+    else:
+        body, media = await run_in_threadpool(xlsx.build, report), XLSX_MEDIA
+    return Response(
+        body,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{format}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

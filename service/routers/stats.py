@@ -1,0 +1,186 @@
+"""Regulator statistics: grade distribution per region and sampling pass rates (抽查合格率)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from service.deps import PrincipalDep, SessionDep
+from service.errors import FieldError, ValidationFailed, problem_responses
+from service.etag import json_response
+from service.schemas.classification import (
+    GradeCounts,
+    GradeGroup,
+    GradeStats,
+    PassRateRow,
+    PassRateStats,
+)
+from service.store import stats
+
+router = APIRouter(prefix="/v1/stats", tags=["statistics"])
+
+RegionQuery = Annotated[
+    str | None,
+    Query(pattern=r"^\d{1,6}$", description="Division-code prefix, e.g. `2111`", examples=["2111"]),
+]
+LevelQuery = Annotated[
+    Literal["province", "prefecture", "county"] | None,
+    Query(
+        description="Group regions by province (2 digits), prefecture (4) or county (6); "
+        "default one level below `region`",
+    ),
+]
+
+
+def _check_level(region: str | None, level: stats.RegionLevel) -> None:
+    if region and stats.LEVEL_DIGITS[level] < len(region):
+        detail = f"level {level} is coarser than region {region}; choose a finer level"
+        raise ValidationFailed(
+            detail, errors=[FieldError(field="level", rule="level", message=detail)]
+        )
+
+
+@router.get(
+    "/grades",
+    summary="Enterprises per class (AA/A/B/C) per region",
+    response_model=GradeStats,
+    responses=problem_responses(ValidationFailed),
+)
+async def grade_stats(
+    session: SessionDep,
+    _: PrincipalDep,
+    request: Request,
+    region: RegionQuery = None,
+    level: LevelQuery = None,
+) -> Response:
+    """Counts of the stored classes (kept current by re-grading and `qcredit recompute`),
+    grouped by division-code prefix; `unclassified` counts enterprises without a class."""
+    lvl = level or stats.default_level(region)
+    _check_level(region, lvl)
+    rows = await stats.grade_distribution(session, region=region, level=lvl)
+    total = GradeCounts()
+    groups = []
+    for row in rows:
+        group = GradeGroup(
+            key=row.key,
+            region_code=row.key.ljust(6, "0"),
+            label=stats.region_label(row.key),
+            **row.counts,
+            total=sum(row.counts.values()),
+        )
+        groups.append(group)
+        for name in ("AA", "A", "B", "C", "unclassified", "total"):
+            setattr(total, name, getattr(total, name) + getattr(group, name))
+    out = GradeStats(level=lvl, region=region, groups=groups, total=total)
+    return json_response(request, out.model_dump(mode="json"))
+
+
+def _row(
+    key: str, label: str | None, n: int, passed: int, failed: int, target: float | None
+) -> PassRateRow:
+    below = None if target is None or n == 0 else passed < target * n
+    return PassRateRow(
+        key=key,
+        label=label,
+        inspections=n,
+        passed=passed,
+        failed=failed,
+        rate=stats.rate(passed, n),
+        below_target=below,
+    )
+
+
+CSV_COLUMNS = ("key", "label", "inspections", "passed", "failed", "rate", "below_target")
+
+
+def _csv(out: PassRateStats) -> Response:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in [*out.groups, out.total]:
+        data = row.model_dump()
+        writer.writerow(["" if data[c] is None else data[c] for c in CSV_COLUMNS])
+    return Response(
+        buf.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="pass-rates-{out.group_by}.csv"'},
+    )
+
+
+@router.get(
+    "/inspections",
+    summary="Sampling-inspection pass rates (抽查合格率) by product, region, level or month",
+    response_model=PassRateStats,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        **problem_responses(ValidationFailed),
+    },
+)
+async def inspection_stats(
+    session: SessionDep,
+    _: PrincipalDep,
+    request: Request,
+    group_by: Annotated[
+        Literal["product", "region", "level", "month"],
+        Query(description="product category, region, inspection level or month (YYYY-MM)"),
+    ] = "product",
+    date_from: Annotated[
+        date | None, Query(alias="from", description="Sampled on or after (YYYY-MM-DD)")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(alias="to", description="Sampled on or before (YYYY-MM-DD)")
+    ] = None,
+    region: RegionQuery = None,
+    level: LevelQuery = None,
+    target: Annotated[
+        float | None,
+        Query(gt=0, le=1, description="Target pass rate, e.g. 0.96; flags groups below it"),
+    ] = None,
+    fmt: Annotated[
+        Literal["json", "csv"], Query(alias="format", description="`csv`: text/csv with header")
+    ] = "json",
+) -> Response:
+    """Counts final results: a re-test result replaces the first one (Order 18 Art.42).
+    Refused sampling (Art.21) and overturned, withdrawn or superseded records are left out.
+    With `group_by=region`, `level` picks the division level (default one below `region`).
+    CSV ends with a `total` row."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        detail = f"from ({date_from}) is after to ({date_to})"
+        raise ValidationFailed(
+            detail, errors=[FieldError(field="from", rule="range", message=detail)]
+        )
+    lvl = level or stats.default_level(region)
+    _check_level(region, lvl)
+    rows = await stats.pass_rates(
+        session,
+        group_by=group_by,
+        region=region,
+        region_level=lvl,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    groups = [_row(r.key, r.label, r.inspections, r.passed, r.failed, target) for r in rows]
+    total = _row(
+        "total",
+        "合计",
+        sum(r.inspections for r in rows),
+        sum(r.passed for r in rows),
+        sum(r.failed for r in rows),
+        target,
+    )
+    out = PassRateStats(
+        group_by=group_by,
+        from_=date_from,
+        to=date_to,
+        region=region,
+        target=target,
+        groups=groups,
+        total=total,
+    )
+    if fmt == "csv":
+        return _csv(out)
+    return json_response(request, out.model_dump(mode="json", by_alias=True))

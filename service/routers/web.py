@@ -1,0 +1,246 @@
+"""The public portal (zh-CN by default, ``?lang=en``) and the regulator pages, as HTML.
+
+Public pages are rendered on the server from the same store functions the public API uses,
+so they work without JavaScript and without a key. Regulator pages are shells: a small
+script reads the agency key from ``sessionStorage`` and calls the ``/v1`` API with it, so
+the server never renders private data into a page. None of this is in the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from starlette.responses import Response
+
+from service.credit.codes import CodeError, try_parse
+from service.deps import SessionDep, TodayDep, get_db
+from service.errors import ValidationFailed
+from service.pagination import decode_cursor, encode_cursor
+from service.store import public
+from service.web import pages, screening_view, stats_view
+from service.web.i18n import translate
+from service.web.render import render, request_lang, static_file
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 20
+DEFAULT_TARGET = 0.96  # 盘锦: 抽查合格率 ≥ 96 % (seed plan); ?target= overrides
+RegionParam = Annotated[str | None, Query(pattern=r"^\d{0,6}$")]
+
+
+@router.get("/static/{name}")
+async def static(name: Annotated[str, Path(max_length=64)], request: Request) -> Response:
+    found = static_file(name)
+    if found is None:
+        return Response("not found", status_code=404, media_type="text/plain")
+    headers = {"ETag": f'"{found.etag}"', "Cache-Control": "public, max-age=31536000, immutable"}
+    if request.headers.get("if-none-match") == f'"{found.etag}"':
+        return Response(status_code=304, headers=headers)
+    return Response(found.body, media_type=found.media_type, headers=headers)
+
+
+@router.get("/")
+async def home(request: Request, session: SessionDep, today: TodayDep) -> Response:
+    counts = await pages.public_counts(session, today)
+    regions = await pages.region_choices(session)
+    return render(request, "home.html", page="home", counts=counts, regions=regions)
+
+
+@router.get("/blacklist")
+async def search(
+    request: Request,
+    session: SessionDep,
+    today: TodayDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    region: RegionParam = None,
+    status: Annotated[Literal["listed", "removed", ""] | None, Query()] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """A `q` that is a valid code searches by code, as the public API does."""
+    q = (q or "").strip() or None
+    code = None
+    if q is not None:
+        parsed = try_parse(q)
+        if not isinstance(parsed, CodeError):
+            code = await public.resolve(session, parsed) or ""
+    after = None
+    error = None
+    try:
+        raw = decode_cursor(cursor)
+        after = raw if isinstance(raw, list) else None
+    except ValidationFailed:
+        error = translate("search.none", request_lang(request))
+    items: list[dict[str, Any]] = []
+    key = None
+    if code != "":  # an org code the registry does not know matches nothing
+        items, key = await public.search(
+            session,
+            today=today,
+            q=None if code else q,
+            code=code,
+            region=region or None,
+            status=status or None,
+            after=after,
+            limit=PAGE_SIZE,
+        )
+    next_url = pages.next_page_url(request, encode_cursor(key)) if key else None
+    return render(
+        request,
+        "search.html",
+        page="search",
+        q=q,
+        region=region or "",
+        status=status or "",
+        regions=await pages.region_choices(session),
+        items=items,
+        next_url=next_url,
+        error=error,
+    )
+
+
+@router.get("/blacklist/{code}")
+async def entry(
+    code: Annotated[str, Path(max_length=40)],
+    request: Request,
+    session: SessionDep,
+    today: TodayDep,
+) -> Response:
+    parsed = try_parse(code)
+    lang = request_lang(request)
+    if isinstance(parsed, CodeError):
+        return pages.error_page(
+            request, 422, translate("search.invalid_code", lang, detail=parsed.message)
+        )
+    canonical, entries = await public.by_code(session, parsed, today)
+    return render(
+        request,
+        "entry.html",
+        page="search",
+        code=canonical,
+        name=entries[0]["name"] if entries else None,
+        region_code=entries[0]["region_code"] if entries else parsed.region_code,
+        listed=public.is_listed(entries),
+        entries=entries,
+    )
+
+
+@router.get("/screen")
+async def screen_form(request: Request) -> Response:
+    return render(
+        request, "screen.html", page="screen", max_codes=screening_view.MAX_CODES, result=None
+    )
+
+
+@router.post("/screen")
+async def screen_submit(
+    request: Request,
+    today: TodayDep,
+    codes: Annotated[str, Form(max_length=200_000)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    lang = request_lang(request)
+    raw, error = await screening_view.collect_codes(codes, file, lang)
+    result = None
+    if error is None:
+        # Screening only reads: a read transaction keeps the public form from taking
+        # SQLite's write lock.
+        async with get_db(request).session(write=False) as session:
+            result = await screening_view.run(request, session, raw, today)
+    return render(
+        request,
+        "screen.html",
+        page="screen",
+        status_code=200 if error is None else 422,
+        max_codes=screening_view.MAX_CODES,
+        codes_text=codes if error else "\n".join(raw),
+        result=result,
+        error=error,
+    )
+
+
+@router.post("/screen/download")
+async def screen_download(
+    request: Request,
+    today: TodayDep,
+    codes: Annotated[str, Form(max_length=200_000)] = "",
+    format: Annotated[Literal["xlsx", "json"], Form()] = "xlsx",
+) -> Response:
+    lang = request_lang(request)
+    # The hidden field holds the codes exactly as screened, one per line.
+    raw = [c for c in codes.split("\n") if c.strip()]
+    raw, error = await screening_view.collect_codes("\n".join(raw), None, lang)
+    if error is not None:
+        return pages.error_page(request, 422, error)
+    async with get_db(request).session(write=False) as session:
+        return await screening_view.download(request, session, raw, today, format)
+
+
+@router.get("/downloads")
+async def downloads(request: Request, today: TodayDep) -> Response:
+    base = "/public/v1/blacklist/export"
+    links = [(fmt.upper(), f"{base}?format={fmt}") for fmt in ("csv", "xlsx", "json")]
+    return render(
+        request,
+        "downloads.html",
+        page="downloads",
+        full_links=links,
+        delta_action=base,
+        today=today,
+    )
+
+
+@router.get("/stats")
+async def statistics(
+    request: Request,
+    session: SessionDep,
+    today: TodayDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    region: RegionParam = None,
+    target: Annotated[float | None, Query(gt=0, le=100)] = None,
+) -> Response:
+    """`target` in percent (96) or as a fraction (0.96)."""
+    chosen = year or today.year
+    goal = DEFAULT_TARGET if target is None else (target / 100 if target > 1 else target)
+    total, sections = await stats_view.build(
+        session, year=chosen, region=region or None, target=goal, lang=request_lang(request)
+    )
+    return render(
+        request,
+        "stats.html",
+        page="stats",
+        year=chosen,
+        years=list(range(today.year, today.year - 5, -1)),
+        region=region or "",
+        regions=await pages.region_choices(session),
+        target=goal,
+        total=total,
+        sections=sections,
+    )
+
+
+@router.get("/regulator")
+async def regulator_signin(request: Request) -> Response:
+    return pages.regulator(request, "signin.html", "reg-signin")
+
+
+@router.get("/regulator/dossier")
+async def regulator_dossier(
+    request: Request, code: Annotated[str | None, Query(max_length=40)] = None
+) -> Response:
+    return pages.regulator(request, "dossier.html", "reg-dossier", code=code)
+
+
+@router.get("/regulator/plan")
+async def regulator_plan(request: Request) -> Response:
+    return pages.regulator(request, "plan.html", "reg-plan")
+
+
+@router.get("/regulator/candidates")
+async def regulator_candidates(request: Request) -> Response:
+    return pages.regulator(request, "candidates.html", "reg-candidates")
+
+
+@router.get("/regulator/report")
+async def regulator_report(request: Request, today: TodayDep) -> Response:
+    return pages.regulator(request, "report.html", "reg-report", year=today.year - 1)

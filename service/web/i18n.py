@@ -1,0 +1,209 @@
+"""A small zh-CN / English message catalog for the web pages.
+
+Chinese is the default (the registry serves Chinese regulators and the Chinese public);
+``?lang=en`` switches and a cookie remembers the choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+DEFAULT_LANG: Lang = "zh"
+COOKIE = "lang"
+
+# key -> (zh, en). Placeholders use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "site": ("企业质量信用与失信名单公示", "Quality Credit & Blacklist Registry"),
+    "skip": ("跳到正文", "Skip to content"),
+    "nav": ("主导航", "Main navigation"),
+    "nav.home": ("首页", "Home"),
+    "nav.search": ("名单查询", "Search the list"),
+    "nav.screen": ("批量筛查", "Screening"),
+    "nav.downloads": ("数据下载", "Downloads"),
+    "nav.stats": ("抽查统计", "Statistics"),
+    "nav.regulator": ("监管入口", "Regulators"),
+    "lang.switch": ("English", "中文"),
+    "lang.switch.label": ("Switch to English", "切换到中文"),
+    "footer": (
+        "依据《市场监督管理严重违法失信名单管理办法》(市场监管总局令第44号)公示。",
+        "Published under SAMR Order 44 on the serious-dishonesty list.",
+    ),
+    "home.lead": (
+        "查询被列入严重违法失信名单的企业、批量筛查供应商、下载公示数据、查看产品质量监督抽查合格率。",
+        "Search enterprises on the serious-dishonesty list, screen supplier lists, download "
+        "the published data and see product sampling pass rates.",
+    ),
+    "home.listed": ("当前在列企业", "Enterprises currently listed"),
+    "home.removed": ("已移出记录", "Removal records"),
+    "search.label": ("企业名称或统一社会信用代码", "Enterprise name or credit code"),
+    "search.placeholder": ("例如:盘锦 或 91211100…", "e.g. Panjin or 91211100…"),
+    "search.submit": ("查询", "Search"),
+    "search.region": ("地区", "Region"),
+    "search.region.all": ("全部地区", "All regions"),
+    "search.status": ("状态", "Status"),
+    "search.status.all": ("全部", "All"),
+    "search.results": ("查询结果", "Results"),
+    "search.none": ("没有找到符合条件的名单记录。", "No list entries match."),
+    "search.more": ("下一页", "Next page"),
+    "search.invalid_code": ("代码无效:{detail}", "Invalid code: {detail}"),
+    "status.listed": ("在列", "Listed"),
+    "status.removed": ("已移出", "Removed"),
+    "status.proposed": ("拟列入", "Proposed"),
+    "status.notified": ("已告知", "Notified"),
+    "removal.repaired": ("信用修复提前移出", "Early removal after credit repair"),
+    "removal.overturned": ("处罚被撤销", "Penalty overturned"),
+    "removal.error": ("错误列入更正", "Listed in error"),
+    "removal.expired": ("期满自动移出", "Expired after 3 years"),
+    "field.code": ("统一社会信用代码", "Credit code"),
+    "field.name": ("企业名称", "Enterprise"),
+    "field.region": ("地区", "Region"),
+    "field.category": ("列入类别", "Category"),
+    "field.reason": ("列入事由", "Reason"),
+    "field.legal_basis": ("法律依据", "Legal basis"),
+    "field.authority": ("作出决定机关", "Deciding authority"),
+    "field.remedy": ("救济途径", "Remedy"),
+    "field.decided_on": ("列入日期", "Listed on"),
+    "field.expires_on": ("届满日期", "Expires on"),
+    "field.removed_on": ("移出日期", "Removed on"),
+    "field.removal_reason": ("移出原因", "Removal reason"),
+    "field.status": ("状态", "Status"),
+    "field.grade": ("分类等级", "Class"),
+    "field.valid": ("代码有效", "Valid code"),
+    "field.listed": ("是否在列", "Listed"),
+    "entry.title": ("名单公示信息", "Published list entries"),
+    "entry.listed_now": (
+        "该企业目前在严重违法失信名单中。",
+        "This enterprise is currently listed.",
+    ),
+    "entry.not_listed": (
+        "该企业目前不在严重违法失信名单中。",
+        "This enterprise is not currently listed.",
+    ),
+    "entry.none": ("没有该企业的公示记录。", "No published entries for this enterprise."),
+    "entry.removals": ("移出记录", "Removal records"),
+    "screen.title": ("供应商批量筛查", "Supplier screening"),
+    "screen.lead": (
+        "粘贴或上传最多 {max} 个统一社会信用代码(CSV 或 XLSX),查看哪些企业在列。",
+        "Paste or upload up to {max} credit codes (CSV or XLSX) to see which are listed.",
+    ),
+    "screen.codes": ("代码(每行一个)", "Codes (one per line)"),
+    "screen.file": ("或上传文件(CSV/XLSX,取第一列)", "Or upload a file (CSV/XLSX, first column)"),
+    "screen.submit": ("开始筛查", "Screen"),
+    "screen.summary": (
+        "共 {total} 个代码:{hits} 个在列,{invalid} 个无效。",
+        "{total} codes: {hits} listed, {invalid} invalid.",
+    ),
+    "screen.hit": ("在列", "LISTED"),
+    "screen.clear": ("未在列", "not listed"),
+    "screen.invalid": ("无效代码", "invalid code"),
+    "screen.download": ("下载筛查结果(含签名回执)", "Download the result with its signed receipt"),
+    "screen.receipt": ("回执", "Receipt"),
+    "screen.dataset": ("数据版本", "Dataset version"),
+    "screen.error": ("无法筛查:{detail}", "Cannot screen: {detail}"),
+    "screen.empty": ("请至少输入一个代码。", "Enter at least one code."),
+    "downloads.title": ("公示数据下载", "Published data"),
+    "downloads.lead": (
+        "严重违法失信名单公示数据(含移出记录),可整表下载或按序号增量同步。",
+        "The published list including removals: full export or incremental deltas.",
+    ),
+    "downloads.full": ("完整名单", "Full list"),
+    "downloads.delta": (
+        "增量(自某日起列入、公示、恢复或移出的记录)",
+        "Deltas (entries listed, published, restored or removed since a date)",
+    ),
+    "downloads.since": ("自该日起的变更", "Changes since"),
+    "downloads.format": ("格式", "Format"),
+    "stats.title": ("产品质量监督抽查合格率", "Product sampling pass rates"),
+    "stats.lead": (
+        "按产品类别、地区和月份统计的抽查合格率(以复检结果为准),虚线为目标值 {target}。",
+        "Pass rates by product category, region and month (final results after re-test); "
+        "the dashed line is the {target} target.",
+    ),
+    "stats.year": ("年度", "Year"),
+    "stats.by_product": ("按产品类别", "By product category"),
+    "stats.by_region": ("按地区", "By region"),
+    "stats.by_month": ("按月份", "By month"),
+    "stats.by_level": ("按抽查层级", "By inspection level"),
+    "stats.target": ("目标 {target}", "target {target}"),
+    "stats.below": ("低于目标", "below target"),
+    "stats.tested": ("抽查批次", "Batches"),
+    "stats.passed": ("合格批次", "Passed"),
+    "stats.rate": ("合格率", "Pass rate"),
+    "stats.none": ("该期间没有抽查数据。", "No sampling data for this period."),
+    "stats.table": ("数据表", "Data table"),
+    "stats.report": ("下载质量状况报告", "Quality status report"),
+    "stats.apply": ("查看", "Show"),
+    "reg.title": ("监管人员入口", "Regulator sign-in"),
+    "reg.lead": (
+        "使用本机构的 API 密钥登录。密钥只保存在本浏览器标签页的会话中(sessionStorage),"
+        "关闭标签页即清除。",
+        "Sign in with your agency API key. The key stays in this browser tab's session "
+        "storage and is gone when the tab closes.",
+    ),
+    "reg.key": ("API 密钥", "API key"),
+    "reg.signin": ("登录", "Sign in"),
+    "reg.signout": ("退出", "Sign out"),
+    "reg.signed_in": ("已登录", "Signed in"),
+    "reg.bad_key": ("密钥无效或已吊销。", "Unknown or revoked key."),
+    "reg.need_key": ("请先登录。", "Please sign in first."),
+    "reg.dossier": ("企业信用档案", "Enterprise dossier"),
+    "reg.lookup": ("查看档案", "Open dossier"),
+    "reg.plan": ("监管计划(应检企业)", "Supervision plan (due for inspection)"),
+    "reg.candidates": ("拟列入名单线索", "Blacklist candidates"),
+    "reg.reasons": ("分类依据", "Reasons"),
+    "reg.history": ("等级变化", "Grade history"),
+    "reg.records": ("信用记录", "Credit records"),
+    "reg.supervision": ("监管方式", "Supervision"),
+    "reg.per_year": ("每年检查次数", "Inspections per year"),
+    "reg.loading": ("加载中…", "Loading…"),
+    "reg.error": ("请求失败", "Request failed"),
+    "reg.forbidden": ("超出本机构管辖范围。", "Outside your agency's jurisdiction."),
+    "reg.empty": ("没有数据。", "Nothing to show."),
+    "reg.region": ("地区前缀", "Region prefix"),
+    "reg.due_on": ("应检日期", "Due on"),
+    "reg.last_inspected": ("最近抽查", "Last inspected"),
+    "reg.trigger": ("触发条件", "Trigger"),
+    "reg.kind": ("类型", "Kind"),
+    "reg.occurred_on": ("发生日期", "Date"),
+    "reg.detail": ("内容", "Details"),
+    "reg.record_status": ("记录状态", "Record status"),
+    "reg.from_to": ("变化", "Change"),
+    "reg.as_of": ("评定日期", "As of"),
+    "reg.report": ("质量状况报告", "Quality status report"),
+    "reg.report.lead": (
+        "按地区和年度生成质量状况报告(XLSX 工作簿或含图表的 HTML 文档)。",
+        "A quality status report for a region and year (XLSX workbook or HTML with charts).",
+    ),
+    "reg.format": ("格式", "Format"),
+    "reg.download": ("下载", "Download"),
+    "reg.agency": ("机构", "Agency"),
+    "grade.AA": ("AA 优秀自律", "AA excellent self-discipline"),
+    "grade.A": ("A 良好自律", "A good self-discipline"),
+    "grade.B": ("B 常态", "B routine"),
+    "grade.C": ("C 加严监管", "C stricter supervision"),
+    "notfound": ("页面不存在", "Page not found"),
+}
+
+
+def resolve_lang(query: str | None, cookie: str | None) -> Lang:
+    for candidate in (query, cookie):
+        if candidate in LANGS:
+            return candidate
+    return DEFAULT_LANG
+
+
+def translate(key: str, lang: Lang, /, **params: object) -> str:
+    """Message for `key` in `lang`; an unknown key renders as itself so a gap is visible."""
+    pair = MESSAGES.get(key)
+    text = key if pair is None else pair[0 if lang == "zh" else 1]
+    return text.format(**params) if params else text
+
+
+def translator(lang: Lang) -> Callable[..., str]:
+    def t(key: str, /, **params: object) -> str:
+        return translate(key, lang, **params)
+
+    return t

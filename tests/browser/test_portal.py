@@ -1,0 +1,129 @@
+"""The public portal as a new user meets it, in headless Chromium against `qcredit demo` data."""
+
+from __future__ import annotations
+
+import io
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+# the conftest's LiveServer: url, key, api(path, auth=False)
+LiveServer = Any
+
+pytestmark = pytest.mark.browser
+
+
+def _listed(server: LiveServer) -> dict[str, Any]:
+    page = server.api("/public/v1/blacklist?status=listed&limit=1")
+    assert page["items"], "the demo data has no published listing to search for"
+    item: dict[str, Any] = page["items"][0]
+    return item
+
+
+def test_search_finds_a_listed_enterprise(live_server: LiveServer, page: Any) -> None:
+    listed = _listed(live_server)
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.get_by_label("企业名称或统一社会信用代码").fill(listed["name"])
+    page.get_by_label("企业名称或统一社会信用代码").press("Enter")
+    page.wait_for_url("**/blacklist?*")
+    row = page.locator("tr.result", has_text=listed["code"]).first
+    assert row.locator(".badge.listed").inner_text() == "在列"
+    assert listed["authority"] in row.inner_text()
+    row.get_by_role("link", name=listed["name"]).click()
+    page.wait_for_url(f"**/blacklist/{listed['code']}")
+    assert "该企业目前在严重违法失信名单中" in page.get_by_role("status").inner_text()
+    assert listed["reason"] in page.locator("main").inner_text()
+
+
+def test_search_filters_by_status_and_finds_by_code(live_server: LiveServer, page: Any) -> None:
+    listed = _listed(live_server)
+    page.goto(live_server.url + "/blacklist")
+    page.get_by_label("企业名称或统一社会信用代码").fill(listed["code"].lower())
+    page.get_by_label("状态").select_option("listed")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**status=listed*")
+    rows = page.locator("tr.result")
+    assert rows.count() >= 1
+    assert all(listed["code"] in rows.nth(i).inner_text() for i in range(rows.count()))
+
+
+def test_screening_upload_shows_the_hit_and_downloads_a_signed_result(
+    live_server: LiveServer, page: Any, tmp_path: Path
+) -> None:
+    listed = _listed(live_server)
+    clean = next(
+        e["code"]
+        for e in live_server.api("/v1/enterprises?limit=200", auth=True)["items"]
+        if not live_server.api(f"/public/v1/blacklist/{e['code']}")["listed"]
+    )
+    upload = tmp_path / "suppliers.csv"
+    upload.write_text(
+        f"统一社会信用代码\n{clean}\n{listed['code']}\nNOT-A-CODE\n", encoding="utf-8"
+    )
+    page.goto(live_server.url + "/screen")
+    page.get_by_label("或上传文件(CSV/XLSX,取第一列)").set_input_files(str(upload))
+    page.get_by_role("button", name="开始筛查").click()
+    page.wait_for_selector("#screen-summary")
+    assert page.locator("#screen-summary").inner_text() == "共 3 个代码:1 个在列,1 个无效。"
+    hit = page.locator("tr.hit")
+    assert hit.count() == 1
+    assert listed["code"] in hit.inner_text() and listed["name"] in hit.inner_text()
+    assert page.locator("tr.invalid").count() == 1
+
+    with page.expect_download() as info:
+        page.locator("#download-xlsx").click()
+    book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    results = [r for r in book["results"].iter_rows(values_only=True)]
+    assert results[0][:5] == ("input", "code", "valid", "known", "listed")
+    assert [r[4] for r in results[1:]] == ["false", "true", "false"]
+    receipt = {k: v for k, v in book["receipt"].iter_rows(min_row=2, values_only=True)}
+    assert receipt["hits"] == listed["code"]
+    token = urllib.parse.quote(str(receipt["token"]))
+    assert live_server.api(f"/public/v1/screen/verify?receipt={token}")["authentic"] is True
+
+
+def test_statistics_page_renders_charts_with_the_api_figures(
+    live_server: LiveServer, page: Any
+) -> None:
+    page.goto(live_server.url + "/stats")
+    year = page.get_by_label("年度").input_value()
+    api = live_server.api(
+        f"/v1/stats/inspections?group_by=product&from={year}-01-01&to={year}-12-31", auth=True
+    )
+    assert api["total"]["inspections"] > 0, "the demo data has no inspections this year"
+    assert page.locator("#total-rate").inner_text() == f"{api['total']['rate'] * 100:.1f}%"
+    product = page.locator("#sec-product svg.chart")
+    assert product.get_attribute("role") == "img"
+    assert product.locator("rect.bar, rect.bar-low").count() == len(api["groups"])
+    assert product.locator("line.target").count() == 1
+    assert page.locator("#sec-month svg.chart circle").count() >= 1
+    assert page.locator("#sec-region .tiles li").count() >= 1
+    # the English switch, remembered by a cookie
+    page.get_by_role("link", name="English").click()
+    assert page.locator("h1").inner_text() == "Product sampling pass rates"
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+@pytest.mark.mobile
+def test_pages_fit_a_phone_screen(live_server: LiveServer, page: Any) -> None:
+    for path in ("/", "/blacklist?status=listed", "/screen", "/stats", "/regulator"):
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
+
+
+def test_keyboard_reaches_the_skip_link_and_the_search(live_server: LiveServer, page: Any) -> None:
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    assert page.evaluate("document.activeElement.id") == "q"
