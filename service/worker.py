@@ -108,6 +108,44 @@ def exclusive(name: str, every: timedelta, work: JobWork, *, tick: float = 60.0)
     return Job(name, min(tick, every.total_seconds()), run)
 
 
+def claimed(
+    name: str,
+    every: timedelta,
+    action: Callable[[Runtime], Awaitable[None]],
+    *,
+    tick: float = 60.0,
+) -> Job:
+    """A long job that commits in chunks itself, so it must not run inside the claiming
+    transaction (on SQLite that would hold the only write lock): one replica claims the period
+    in a short exclusive transaction, then runs `action`. A crash mid-run is repaired by the
+    next period's run, so `action` must be idempotent."""
+    won = False
+
+    async def claim(_session: AsyncSession, _now: datetime, _today: date) -> bool:
+        nonlocal won
+        won = True
+        return False
+
+    gate = exclusive(name, every, claim, tick=tick)
+
+    async def run(rt: Runtime) -> None:
+        nonlocal won
+        won = False
+        await gate.run(rt)
+        if won:
+            await action(rt)
+
+    return Job(name, gate.tick, run)
+
+
+async def recompute_grades(rt: Runtime) -> None:
+    """Grades age with time alone (a failure leaves the 24-month window): re-grade daily."""
+    from service.store.recompute import recompute
+
+    summary = await recompute(rt.db, today=rt.clock.today(), trigger="daily")
+    log.info("daily recompute", enterprises=summary.enterprises, changed=summary.changed)
+
+
 async def prune_idempotency_keys(session: AsyncSession, now: datetime, _today: date) -> bool:
     """Idempotency keys are honoured for 24 hours. Nothing is left for a next batch."""
     await session.execute(
@@ -316,6 +354,7 @@ def default_jobs(dispatcher: Dispatcher, outbox: asyncio.Event) -> list[Job]:
         exclusive("idempotency.prune", timedelta(hours=1), prune_idempotency_keys),
         exclusive("webhooks.prune_log", timedelta(days=1), prune_delivery_log),
         exclusive("blacklist.expiry", timedelta(hours=1), record_blacklist_expiries),
+        claimed("grades.recompute", timedelta(days=1), recompute_grades),
     ]
 
 

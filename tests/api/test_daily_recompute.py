@@ -1,0 +1,63 @@
+"""Grades change with time alone: the daily background job re-grades stored classes, once
+per day across replicas."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from service.db import Database
+from service.worker import Dispatcher, Runtime, default_jobs
+from tests.api._grading import add_record, code, inspection, put_enterprise
+
+
+async def _run_daily(app: Any, db: Database) -> None:
+    rt = Runtime(db, app.state.clock, app.state.settings)
+    [job] = [
+        j for j in default_jobs(Dispatcher(rt), asyncio.Event()) if j.name == "grades.recompute"
+    ]
+    await job.run(rt)
+
+
+async def _stored(client: httpx.AsyncClient, headers: dict[str, str], uscc: str) -> str | None:
+    r = await client.get("/v1/enterprises", params={"q": uscc[-6:]}, headers=headers)
+    grades = {e["code"]: e["grade"] for e in r.json()["items"]}
+    return grades.get(uscc)
+
+
+async def test_failure_ageing_out_is_regraded_once_a_day(
+    client: httpx.AsyncClient, app: Any, national: Any, clock: Any
+) -> None:
+    uscc = code(901)
+    await put_enterprise(client, national.headers, uscc)
+    await add_record(client, national.headers, uscc, inspection("d-pass", "2026-03-01"))
+    await add_record(client, national.headers, uscc, inspection("d-fail", "2024-07-02", "fail"))
+    assert await _stored(client, national.headers, uscc) == "B"
+
+    # China date 2026-07-02: the failure is exactly 24 months old and still counts
+    clock.at = datetime(2026, 7, 2, 2, tzinfo=UTC)
+    await _run_daily(app, app.state.db)
+    assert await _stored(client, national.headers, uscc) == "B"
+
+    # 2026-07-03 09:00 China time: it has aged out (reads see it at once), but a second
+    # replica finds the day's run already claimed 23 hours ago, so nothing is re-graded yet
+    clock.at = datetime(2026, 7, 3, 1, tzinfo=UTC)
+    r = await client.get(f"/v1/enterprises/{uscc}/classification", headers=national.headers)
+    assert r.json()["grade"] == "A"
+    other = Database(app.state.settings)
+    try:
+        await _run_daily(app, other)
+    finally:
+        await other.dispose()
+    assert await _stored(client, national.headers, uscc) == "B"
+
+    # past 24 hours since the last run: the stored grade and its history follow
+    clock.at = datetime(2026, 7, 3, 3, tzinfo=UTC)
+    await _run_daily(app, app.state.db)
+    assert await _stored(client, national.headers, uscc) == "A"
+    r = await client.get(f"/v1/enterprises/{uscc}/classification/history", headers=national.headers)
+    latest = r.json()["items"][0]
+    assert (latest["from"], latest["to"]) == ("B", "A")
