@@ -11,19 +11,40 @@ from fastapi import Request
 from starlette.responses import Response
 
 
+def tagged_response(
+    request: Request,
+    body: bytes,
+    media_type: str,
+    *,
+    headers: dict[str, str] | None = None,
+    cache_control: str | None = None,
+    dataset_version: int | None = None,
+) -> Response:
+    """`body` with an ETag over it; 304 when the client already has it. The dataset version
+    travels in a header so it does not change the tag of data that did not change."""
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    meta = {"ETag": tag}
+    if cache_control:
+        meta["Cache-Control"] = cache_control
+    if dataset_version is not None:
+        meta["X-Dataset-Version"] = str(dataset_version)
+    inm = request.headers.get("if-none-match")
+    if inm and tag in [t.strip() for t in inm.split(",")]:
+        return Response(status_code=304, headers=meta)
+    return Response(body, media_type=media_type, headers={**(headers or {}), **meta})
+
+
 def json_response(
     request: Request,
     payload: Any,
     *,
-    status_code: int = 200,
     cache_control: str | None = None,
+    dataset_version: int | None = None,
 ) -> Response:
-    body = orjson.dumps(payload)
-    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": tag}
-    if cache_control:
-        headers["Cache-Control"] = cache_control
-    inm = request.headers.get("if-none-match")
-    if inm and tag in [t.strip() for t in inm.split(",")]:
-        return Response(status_code=304, headers=headers)
-    return Response(body, status_code=status_code, media_type="application/json", headers=headers)
+    return tagged_response(
+        request,
+        orjson.dumps(payload),
+        "application/json",
+        cache_control=cache_control,
+        dataset_version=dataset_version,
+    )

@@ -22,7 +22,7 @@ from service.etag import json_response
 from service.exports import XLSX_TYPE, Format, NotAcceptable, negotiate, to_csv, to_xlsx
 from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
 from service.schemas.records import Kind, OverduePage, RecordPage
-from service.store import calendar, enterprises, record_reads
+from service.store import calendar, enterprises, feed, record_reads
 from service.store import record_rows as rr
 
 router = APIRouter(tags=["records"])
@@ -51,6 +51,8 @@ async def list_records(
     limit: LimitQuery = 50,
 ) -> Response:
     """Newest first (occurred_on, then id). Current versions unless `history=true`."""
+    # read before the page: a mirror replaying /v1/changes after it misses nothing
+    version = await feed.dataset_version(session)
     enterprise = await enterprises.get(session, code)
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed(
@@ -87,7 +89,7 @@ async def list_records(
         if more and last
         else None,
     }
-    return json_response(request, page)
+    return json_response(request, page, dataset_version=version)
 
 
 @router.get(

@@ -12,7 +12,7 @@ from service.errors import Forbidden, InvalidCode, NotFound, ValidationFailed, p
 from service.etag import json_response
 from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
 from service.schemas import EnterpriseIn, EnterpriseOut, EnterpriseSummary, Page
-from service.store import enterprises, grading, views
+from service.store import enterprises, feed, grading, views
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 
@@ -98,6 +98,8 @@ async def list_enterprises(
     after = decode_cursor(cursor)
     if after is not None and not isinstance(after, str):
         raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+    # read before the page: a mirror replaying /v1/changes after it misses nothing
+    version = await feed.dataset_version(session)
     rows = await enterprises.list_page(
         session, region=region, q=q, grade=grade, after=after, limit=limit
     )
@@ -116,4 +118,5 @@ async def list_enterprises(
             for e in rows
         ],
         next_cursor=encode_cursor(rows[-1].code) if more and rows else None,
+        dataset_version=version,
     )

@@ -7,7 +7,6 @@ listings and their removals appear, and only their public fields.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -19,10 +18,10 @@ from openpyxl import Workbook
 from service.credit.codes import CodeError, try_parse
 from service.deps import CodeDep, SessionDep, TodayDep, parse_code_or_422
 from service.errors import InvalidCode, RateLimited, ValidationFailed, problem_responses
-from service.etag import json_response
+from service.etag import json_response, tagged_response
 from service.pagination import CursorQuery, decode_cursor, encode_cursor
 from service.schemas.public import PublicLookup, PublicPage
-from service.store import public
+from service.store import feed, public
 
 router = APIRouter(prefix="/public/v1/blacklist", tags=["public"])
 
@@ -88,6 +87,7 @@ async def search(
         as_code = try_parse(q)
         if not isinstance(as_code, CodeError):
             parsed, q = as_code, None
+    version = await feed.dataset_version(session)
     uscc = await public.resolve(session, parsed) if parsed is not None else None
     if parsed is not None and uscc is None:
         items: list[dict[str, Any]] = []
@@ -104,7 +104,7 @@ async def search(
             limit=limit,
         )
     payload = {"items": items, "next_cursor": encode_cursor(key) if key else None}
-    return json_response(request, payload, cache_control=CACHE)
+    return json_response(request, payload, cache_control=CACHE, dataset_version=version)
 
 
 @router.get(
@@ -128,12 +128,14 @@ async def export(
     """For agencies that mirror the list offline: every public entry with its `status`, or
     with `since` the changes from that date on (an empty delta still has the header row).
     Columns are exactly the public fields."""
+    version = await feed.dataset_version(session)
     rows = await public.export_rows(session, today=today, since=since)
     if format == "json":
         body = orjson.dumps(
             {
                 "generated_on": today.isoformat(),
                 "since": since.isoformat() if since else None,
+                "dataset_version": version,
                 "fields": list(public.PUBLIC_FIELDS),
                 "items": rows,
             }
@@ -143,11 +145,13 @@ async def export(
     else:
         body = _csv(rows)
     name = f"blacklist-{today.isoformat()}" + (f"-since-{since.isoformat()}" if since else "")
-    return _tagged(
+    return tagged_response(
         request,
         body,
         _MEDIA[format],
-        {"Content-Disposition": f'attachment; filename="{name}.{format}"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'},
+        cache_control=CACHE,
+        dataset_version=version,
     )
 
 
@@ -168,15 +172,6 @@ def _xlsx(rows: list[dict[str, Any]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _tagged(request: Request, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
-    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {**headers, "ETag": tag, "Cache-Control": CACHE}
-    inm = request.headers.get("if-none-match")
-    if inm and tag in [t.strip() for t in inm.split(",")]:
-        return Response(status_code=304, headers={"ETag": tag, "Cache-Control": CACHE})
-    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.get(

@@ -321,3 +321,33 @@ async def test_the_maintenance_runner_records_expiries_into_the_feed(
     assert removed[0]["code"] == supplier
     assert removed[0]["data"]["transition"] == "expire"
     assert removed[0]["data"]["removal_reason"] == "expired"
+
+
+async def test_lists_carry_the_dataset_version_a_mirror_resumes_from(
+    client: httpx.AsyncClient, national: Any
+) -> None:
+    """Page a list, then replay /v1/changes after its dataset_version: nothing is missed."""
+    first = make_uscc("77700001", region="211100")
+    await client.put(
+        f"/v1/enterprises/{first}", json={"name": "甲有限公司"}, headers=national.headers
+    )
+    page = (await client.get("/v1/enterprises", headers=national.headers)).json()
+    version = page["dataset_version"]
+    feed = (await client.get("/v1/changes", params={"after": 0}, headers=national.headers)).json()
+    assert version == feed["events"][-1]["seq"]
+
+    later = make_uscc("77700002", region="211100")
+    await client.put(
+        f"/v1/enterprises/{later}", json={"name": "乙有限公司"}, headers=national.headers
+    )
+    replay = (
+        await client.get("/v1/changes", params={"after": version}, headers=national.headers)
+    ).json()
+    assert {e["code"] for e in replay["events"]} == {later}
+
+    r = await client.get(f"/v1/enterprises/{later}/records", headers=national.headers)
+    assert int(r.headers["x-dataset-version"]) == replay["events"][-1]["seq"]
+    r = await client.get("/public/v1/blacklist")
+    assert int(r.headers["x-dataset-version"]) == replay["events"][-1]["seq"]
+    r = await client.get("/public/v1/blacklist/export", params={"format": "json"})
+    assert r.json()["dataset_version"] == replay["events"][-1]["seq"]
