@@ -19,6 +19,7 @@ def tagged_response(
     headers: dict[str, str] | None = None,
     cache_control: str | None = None,
     dataset_version: int | None = None,
+    status_code: int = 200,
 ) -> Response:
     """`body` with an ETag over it; 304 when the client already has it. The dataset version
     travels in a header so it does not change the tag of data that did not change."""
@@ -31,7 +32,9 @@ def tagged_response(
     inm = request.headers.get("if-none-match")
     if inm and tag in [t.strip() for t in inm.split(",")]:
         return Response(status_code=304, headers=meta)
-    return Response(body, media_type=media_type, headers={**(headers or {}), **meta})
+    return Response(
+        body, status_code=status_code, media_type=media_type, headers={**(headers or {}), **meta}
+    )
 
 
 def json_response(
@@ -40,6 +43,7 @@ def json_response(
     *,
     cache_control: str | None = None,
     dataset_version: int | None = None,
+    status_code: int = 200,
 ) -> Response:
     return tagged_response(
         request,
@@ -47,4 +51,5 @@ def json_response(
         "application/json",
         cache_control=cache_control,
         dataset_version=dataset_version,
+        status_code=status_code,
     )
