@@ -93,7 +93,10 @@ def fmt(value: float | None) -> str:
 
 
 def cells(r: Row) -> tuple[str, ...]:
-    floor = fmt(r.floor) + (f" ({r.floor_name})" if r.floor_name and r.floor is not None else "")
+    # "n/m": not measured (the note says why); "—": this row has no floor
+    floor = (
+        "—" if r.floor is None else fmt(r.floor) + (f" ({r.floor_name})" if r.floor_name else "")
+    )
     ratio = f"{r.ratio:.0%}" if r.ratio is not None else "—"
     met = {True: "yes", False: "NO", None: "—"}[r.met]
     return (r.scenario, r.backend, r.metric, fmt(r.service), floor, ratio, r.target, met)
