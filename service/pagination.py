@@ -32,3 +32,22 @@ def decode_cursor(cursor: str | None) -> Any:
             "cursor is not one this service issued",
             errors=[FieldError(field="cursor", rule="cursor", message="malformed cursor")],
         ) from err
+
+
+def encode_snapshot_cursor(key: Any, dataset_version: int) -> str:
+    """A cursor that also carries the dataset version paging started at, so every page of
+    one walk reports the same version: the seq a mirror replays /v1/changes after."""
+    return encode_cursor({"k": key, "v": dataset_version})
+
+
+def decode_snapshot_cursor(cursor: str | None) -> tuple[Any, int | None]:
+    """(key, dataset_version) from a cursor of :func:`encode_snapshot_cursor`."""
+    raw = decode_cursor(cursor)
+    if raw is None:
+        return None, None
+    if not (isinstance(raw, dict) and set(raw) == {"k", "v"} and isinstance(raw["v"], int)):
+        raise ValidationFailed(
+            "cursor is not one this service issued",
+            errors=[FieldError(field="cursor", rule="cursor", message="malformed cursor")],
+        )
+    return raw["k"], raw["v"]

@@ -10,7 +10,12 @@ from service.auth import Scope
 from service.deps import CodeDep, NowDep, PrincipalDep, SessionDep, TodayDep, require
 from service.errors import Forbidden, InvalidCode, NotFound, ValidationFailed, problem_responses
 from service.etag import json_response
-from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from service.pagination import (
+    CursorQuery,
+    LimitQuery,
+    decode_snapshot_cursor,
+    encode_snapshot_cursor,
+)
 from service.schemas import EnterpriseIn, EnterpriseOut, EnterpriseSummary, Page
 from service.store import enterprises, feed, grading, views
 
@@ -95,11 +100,11 @@ async def list_enterprises(
     limit: LimitQuery = 50,
 ) -> Page[EnterpriseSummary]:
     """Ordered by code; filters combine."""
-    after = decode_cursor(cursor)
+    after, pinned = decode_snapshot_cursor(cursor)
     if after is not None and not isinstance(after, str):
         raise ValidationFailed("cursor is not one this service issued", rule="cursor")
-    # read before the page: a mirror replaying /v1/changes after it misses nothing
-    version = await feed.dataset_version(session)
+    # read before the first page: a mirror replaying /v1/changes after it misses nothing
+    version = pinned if pinned is not None else await feed.dataset_version(session)
     rows = await enterprises.list_page(
         session, region=region, q=q, grade=grade, after=after, limit=limit
     )
@@ -117,6 +122,6 @@ async def list_enterprises(
             )
             for e in rows
         ],
-        next_cursor=encode_cursor(rows[-1].code) if more and rows else None,
+        next_cursor=encode_snapshot_cursor(rows[-1].code, version) if more and rows else None,
         dataset_version=version,
     )

@@ -19,7 +19,7 @@ from service.credit.codes import CodeError, try_parse
 from service.deps import CodeDep, SessionDep, TodayDep, parse_code_or_422
 from service.errors import InvalidCode, RateLimited, ValidationFailed, problem_responses
 from service.etag import json_response, tagged_response
-from service.pagination import CursorQuery, decode_cursor, encode_cursor
+from service.pagination import CursorQuery, decode_snapshot_cursor, encode_snapshot_cursor
 from service.schemas.public import PublicLookup, PublicPage
 from service.store import feed, public
 
@@ -33,17 +33,17 @@ _MEDIA = {
 }
 
 
-def _list_cursor(cursor: str | None) -> list[Any] | None:
-    after = decode_cursor(cursor)
+def _list_cursor(cursor: str | None) -> tuple[list[Any] | None, int | None]:
+    after, pinned = decode_snapshot_cursor(cursor)
     if after is None:
-        return None
+        return None, None
     if not (
         isinstance(after, list)
         and after
         and all(isinstance(v, int | float) and not isinstance(v, bool) for v in after)
     ):
         raise ValidationFailed("cursor is not one this service issued", rule="cursor")
-    return after
+    return after, pinned
 
 
 @router.get(
@@ -87,7 +87,8 @@ async def search(
         as_code = try_parse(q)
         if not isinstance(as_code, CodeError):
             parsed, q = as_code, None
-    version = await feed.dataset_version(session)
+    after, pinned = _list_cursor(cursor)
+    version = pinned if pinned is not None else await feed.dataset_version(session)
     uscc = await public.resolve(session, parsed) if parsed is not None else None
     if parsed is not None and uscc is None:
         items: list[dict[str, Any]] = []
@@ -100,10 +101,13 @@ async def search(
             code=uscc,
             region=region,
             status=status,
-            after=_list_cursor(cursor),
+            after=after,
             limit=limit,
         )
-    payload = {"items": items, "next_cursor": encode_cursor(key) if key else None}
+    payload = {
+        "items": items,
+        "next_cursor": encode_snapshot_cursor(key, version) if key else None,
+    }
     return json_response(request, payload, cache_control=CACHE, dataset_version=version)
 
 

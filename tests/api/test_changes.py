@@ -351,3 +351,30 @@ async def test_lists_carry_the_dataset_version_a_mirror_resumes_from(
     assert int(r.headers["x-dataset-version"]) == replay["events"][-1]["seq"]
     r = await client.get("/public/v1/blacklist/export", params={"format": "json"})
     assert r.json()["dataset_version"] == replay["events"][-1]["seq"]
+
+
+async def test_every_page_of_one_walk_reports_the_version_it_started_at(
+    client: httpx.AsyncClient, national: Any
+) -> None:
+    codes = [make_uscc(f"7780000{i}", region="211100") for i in range(3)]
+    for c in codes[:2]:
+        await client.put(
+            f"/v1/enterprises/{c}", json={"name": "丙有限公司"}, headers=national.headers
+        )
+    first = (
+        await client.get("/v1/enterprises", params={"limit": 1}, headers=national.headers)
+    ).json()
+    # a write lands between the pages of the walk
+    await client.put(
+        f"/v1/enterprises/{codes[2]}", json={"name": "丁有限公司"}, headers=national.headers
+    )
+    second = (
+        await client.get(
+            "/v1/enterprises",
+            params={"limit": 1, "cursor": first["next_cursor"]},
+            headers=national.headers,
+        )
+    ).json()
+    assert second["dataset_version"] == first["dataset_version"]
+    fresh = (await client.get("/v1/enterprises", headers=national.headers)).json()
+    assert fresh["dataset_version"] > first["dataset_version"]
