@@ -32,7 +32,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping (a round trip per checkout on the hot path); recycled connections and the
+    # readiness probe catch a restarted server instead.
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -60,7 +62,14 @@ class Database:
         self.url = settings.database_url
         self.engine = make_engine(self.url, pool_size=settings.db_pool_size)
         self.is_sqlite = is_sqlite_url(self.url)
-        self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL reads run in autocommit: READ COMMITTED gives each statement its own
+        # snapshot anyway, and BEGIN/ROLLBACK would cost two round trips per request.
+        read_engine = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
+        self.read_sessions = async_sessionmaker(read_engine, expire_on_commit=False)
         self.write_sessions = async_sessionmaker(
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )

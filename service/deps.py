@@ -21,7 +21,8 @@ from service.store import ledger
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_settings(request: Request) -> Settings:
+# Plain `def` dependencies run in the thread pool; these do no blocking work, so async.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -31,7 +32,7 @@ def get_db(request: Request) -> Database:
     return db
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
@@ -70,11 +71,11 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
-def get_today(clock: ClockDep) -> date:
+async def get_today(clock: ClockDep) -> date:
     return clock.today()
 
 
-def get_now(clock: ClockDep) -> datetime:
+async def get_now(clock: ClockDep) -> datetime:
     return clock.now()
 
 
@@ -120,7 +121,7 @@ def parse_code_or_422(raw: str, field: str = "code") -> ParsedCode:
         ) from err
 
 
-def valid_code(
+async def valid_code(
     code: Annotated[
         str,
         Path(

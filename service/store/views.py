@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.credit.classification import Classification
+from service.credit.classification import Classification, classify
 from service.credit.regions import region_name
 from service.models import Enterprise
 from service.schemas import ClassificationOut, EnterpriseOut, ReasonOut, SupervisionOut
@@ -30,8 +30,8 @@ def classification_out(
 async def enterprise_out(
     session: AsyncSession, enterprise: Enterprise, today: date
 ) -> EnterpriseOut:
-    result = await grading.evaluate(session, enterprise, today)
-    listed = await dossiers.listings_in_force(session, [enterprise.code], today)
+    [dossier] = await dossiers.load(session, [enterprise], today)
+    result = classify(dossier, today, await grading.active_ruleset(session))
     org = enterprise.org_code
     return EnterpriseOut(
         code=enterprise.code,
@@ -45,7 +45,7 @@ async def enterprise_out(
         established_on=enterprise.established_on,
         products=enterprise.products,
         classification=classification_out(enterprise.code, result),
-        blacklisted=bool(listed.get(enterprise.code)),
+        blacklisted=bool(dossier.active_listing_ids),
         created_at=enterprise.created_at,
         updated_at=enterprise.updated_at,
     )

@@ -159,7 +159,9 @@ def live_server(
             server.kill()
 
 
-@pytest.fixture(scope="session")
+# module scope: the sync API keeps an event loop running in this thread until it stops,
+# which would break every later test that calls asyncio.run()
+@pytest.fixture(scope="module")
 def browser(browser_available: None) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
