@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.credit.classification import Classification, classify
 from service.credit.regions import region_name
-from service.models import Enterprise
+from service.models import ClassificationRow, Enterprise
 from service.schemas import ClassificationOut, EnterpriseOut, ReasonOut, SupervisionOut
 from service.store import dossiers, grading
 
@@ -27,11 +27,40 @@ def classification_out(
     )
 
 
+async def current_classification(
+    session: AsyncSession, enterprise: Enterprise, today: date
+) -> tuple[ClassificationOut, bool]:
+    """(class, blacklisted) as of today. Every write re-grades in its own transaction and the
+    daily job re-grades what ages, so a row stored for today under the active rule set is
+    exact and saves loading and classifying the dossier on the hot lookup path; anything
+    older (the daily run has not happened yet) is evaluated live."""
+    stored = await session.get(ClassificationRow, enterprise.code)
+    if (
+        stored is not None
+        and stored.as_of == today
+        and stored.ruleset == await grading.active_ruleset_id(session)
+    ):
+        listed = await dossiers.listings_in_force(session, [enterprise.code], today)
+        return (
+            ClassificationOut(
+                code=enterprise.code,
+                grade=stored.grade,
+                ruleset=stored.ruleset,
+                as_of=stored.as_of,
+                reasons=[ReasonOut(**r) for r in stored.reasons],
+                supervision=SupervisionOut(**stored.supervision),
+            ),
+            bool(listed.get(enterprise.code)),
+        )
+    [dossier] = await dossiers.load(session, [enterprise], today)
+    result = classify(dossier, today, await grading.active_ruleset(session))
+    return classification_out(enterprise.code, result), bool(dossier.active_listing_ids)
+
+
 async def enterprise_out(
     session: AsyncSession, enterprise: Enterprise, today: date
 ) -> EnterpriseOut:
-    [dossier] = await dossiers.load(session, [enterprise], today)
-    result = classify(dossier, today, await grading.active_ruleset(session))
+    classification, blacklisted = await current_classification(session, enterprise, today)
     org = enterprise.org_code
     return EnterpriseOut(
         code=enterprise.code,
@@ -44,8 +73,8 @@ async def enterprise_out(
         legal_representative=enterprise.legal_representative,
         established_on=enterprise.established_on,
         products=enterprise.products,
-        classification=classification_out(enterprise.code, result),
-        blacklisted=bool(dossier.active_listing_ids),
+        classification=classification,
+        blacklisted=blacklisted,
         created_at=enterprise.created_at,
         updated_at=enterprise.updated_at,
     )

@@ -47,6 +47,9 @@ async def test_failure_ageing_out_is_regraded_once_a_day(
     clock.at = datetime(2026, 7, 3, 1, tzinfo=UTC)
     r = await client.get(f"/v1/enterprises/{uscc}/classification", headers=national.headers)
     assert r.json()["grade"] == "A"
+    # the lookup does not serve yesterday's stored class either
+    r = await client.get(f"/v1/enterprises/{uscc}", headers=national.headers)
+    assert r.json()["classification"]["grade"] == "A"
     other = Database(app.state.settings)
     try:
         await _run_daily(app, other)
