@@ -22,6 +22,7 @@ from typing import Any
 from service.credit.codes import make_uscc
 from service.credit.names import name_key
 from service.credit.regions import known_regions
+from service.demo import PRODUCTS as DEMO_PRODUCTS
 
 # Records are dated up to this day; the listing dates too. Fixed so that data never depends on
 # the day the generator runs.
@@ -36,25 +37,8 @@ PLACES = ["华北", "东方", "辽河", "北方", "兴盛", "金源", "恒泰", 
 WORDS = ["永安", "长城", "燕赵", "红海滩", "万通", "正大", "新星", "德邦", "汇丰", "远航"]
 WORDS2 = ["科技", "实业", "制造", "工贸", "发展", "集团", "商贸", "精工", "生物", "新材料"]
 FORMS = ["有限公司", "有限责任公司", "股份有限公司", "厂"]
-TRADES: dict[str, list[str]] = {
-    "乳业": ["dairy"],
-    "食品": ["meat", "food-additive"],
-    "酒业": ["liquor"],
-    "油脂": ["edible-oil"],
-    "水泥": ["cement"],
-    "钢铁": ["steel-bar"],
-    "线缆": ["wire-cable"],
-    "化肥": ["fertilizer"],
-    "玩具": ["toy", "children-product"],
-    "家电": ["household-appliance"],
-    "纺织": ["textile"],
-    "建材": ["brick", "cement"],
-    "调味品": ["condiment"],
-    "饮品": ["bottled-water", "frozen-drink"],
-    "机械": ["special-equipment"],
-    "家具": ["furniture"],
-    "纸业": ["paper"],
-}
+# The demo's trade -> catalog products, plus two general-risk trades the benchmark spreads over.
+TRADES: dict[str, list[str]] = {**DEMO_PRODUCTS, "家具": ["furniture"], "纸业": ["paper"]}
 _TRADE_NAMES = sorted(TRADES)
 # (kind, weight) of the ~5 records each enterprise gets; a penalty is rare.
 KIND_WEIGHTS: list[tuple[str, float]] = [

@@ -34,6 +34,25 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
     )
 
 
+async def send_problem(
+    send: Any, problem: Problem, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """Answer with a problem document from pure ASGI middleware (before any route runs)."""
+    body = orjson.dumps(problem.model_dump(exclude_none=True))
+    await send(
+        {
+            "type": "http.response.start",
+            "status": problem.status,
+            "headers": [
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 def _field_name(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or str(loc[0] if loc else "body")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import orjson
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import PROBLEM_MEDIA_TYPE, PayloadTooLarge
+from service.errors import PayloadTooLarge
+from service.handlers import send_problem
 
 
 class BodyLimitMiddleware:
@@ -51,18 +51,7 @@ class BodyLimitMiddleware:
             f"request body exceeds the limit of {self.max_bytes} bytes (QCREDIT_MAX_BODY_BYTES)",
             rule="max-body-bytes",
         ).problem()
-        body = orjson.dumps(problem.model_dump(exclude_none=True))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_problem(send, problem)
 
 
 class _TooLarge(HTTPException):

@@ -12,13 +12,13 @@ from __future__ import annotations
 import math
 import time
 
-import orjson
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import PROBLEM_MEDIA_TYPE, RateLimited
+from service.errors import RateLimited
+from service.handlers import send_problem
 
 PUBLIC_PREFIX = "/public/v1"
 
@@ -67,17 +67,4 @@ class PublicRateLimitMiddleware:
             f"retry in {retry} s",
             rule="public-rate-limit",
         ).problem()
-        body = orjson.dumps(problem.model_dump(exclude_none=True))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"retry-after", str(retry).encode()),
-                    *headers,
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_problem(send, problem, [(b"retry-after", str(retry).encode()), *headers])
