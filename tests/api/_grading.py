@@ -8,6 +8,10 @@ from typing import Any
 import httpx
 
 from service.credit.codes import make_uscc
+from tests.api._records import ensure_enterprise
+
+# one enterprise helper for every API test module
+put_enterprise = ensure_enterprise
 
 # Panjin (盘锦市, 211100), its county Dawa (211104), Shenyang (210100), Hebei Shijiazhuang.
 PANJIN = "211100"
@@ -18,19 +22,6 @@ SHIJIAZHUANG = "130100"
 
 def code(n: int, region: str = PANJIN) -> str:
     return make_uscc(f"{20000000 + n:08d}", region=region)
-
-
-async def put_enterprise(
-    client: httpx.AsyncClient,
-    headers: dict[str, str],
-    uscc: str,
-    products: list[str] | None = None,
-    name: str | None = None,
-) -> dict[str, Any]:
-    body = {"name": name or f"示例企业{uscc[-6:]}有限公司", "products": products or ["dairy"]}
-    r = await client.put(f"/v1/enterprises/{uscc}", json=body, headers=headers)
-    assert r.status_code in (200, 201), r.text
-    return r.json()
 
 
 async def add_record(

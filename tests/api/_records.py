@@ -67,8 +67,10 @@ async def ensure_enterprise(
     code: str = PANJIN,
     products: list[str] | tuple[str, ...] = ("dairy",),
     name: str | None = None,
+    **over: Any,
 ) -> dict[str, Any]:
-    body = {"name": name or f"示例企业{code[-6:]}有限公司", "products": list(products)}
+    """Register (or update) an enterprise through the API; `over` adds body fields."""
+    body = {"name": name or f"示例企业{code[-6:]}有限公司", "products": list(products), **over}
     r = await client.put(f"/v1/enterprises/{code}", json=body, headers=headers)
     assert r.status_code in (200, 201), r.text
     data: dict[str, Any] = r.json()

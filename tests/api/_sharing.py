@@ -13,19 +13,14 @@ import httpx
 
 from service.credit.codes import make_uscc
 from service.worker import Dispatcher, Runtime
+from tests.api._records import ensure_enterprise
+
+# one enterprise helper for every API test module
+put_enterprise = ensure_enterprise
 
 PANJIN = make_uscc("00012345", region="211100")  # Liaoning, Panjin
 SHENYANG = make_uscc("00022222", region="210100")  # Liaoning, Shenyang
 HEBEI = make_uscc("10000001", region="130100")
-
-
-async def put_enterprise(
-    client: httpx.AsyncClient, headers: dict[str, str], code: str, **over: Any
-) -> httpx.Response:
-    body = {"name": f"示例企业 {code[-6:]}", "products": ["dairy"], **over}
-    r = await client.put(f"/v1/enterprises/{code}", json=body, headers=headers)
-    assert r.status_code in (200, 201), r.text
-    return r
 
 
 async def read_feed(

@@ -17,6 +17,7 @@ from service.clock import FixedClock
 from service.settings import Settings
 from tests.api._blacklist import (
     ENTRY_KEYS,
+    ENTRY_KEYS_ORDER,
     SHENYANG,
     T0,
     code,
@@ -26,21 +27,6 @@ from tests.api._blacklist import (
 )
 
 LIAOHE = "盘锦辽河乳业有限公司"
-ENTRY_KEYS_ORDER = (
-    "code",
-    "name",
-    "region_code",
-    "category",
-    "reason",
-    "legal_basis",
-    "authority",
-    "remedy",
-    "decided_on",
-    "expires_on",
-    "removed_on",
-    "removal_reason",
-    "status",
-)
 
 
 async def three(client: httpx.AsyncClient, h: dict[str, str]) -> tuple[str, str, str]:
