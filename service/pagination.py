@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import base64
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import orjson
 from fastapi import Query
 
 from service.errors import FieldError, ValidationFailed
 
+K = TypeVar("K", int, str)
+
 LimitQuery = Annotated[int, Query(ge=1, le=1000, description="Page size (1-1000)", examples=[50])]
 CursorQuery = Annotated[
     str | None,
     Query(description="`next_cursor` from the previous page; omit for the first page"),
 ]
+
+
+def malformed_cursor() -> ValidationFailed:
+    return ValidationFailed(
+        "cursor is not one this service issued",
+        rule="cursor",
+        errors=[FieldError(field="cursor", rule="cursor", message="malformed cursor")],
+    )
 
 
 def encode_cursor(key: Any) -> str:
@@ -28,10 +38,15 @@ def decode_cursor(cursor: str | None) -> Any:
         padded = cursor + "=" * (-len(cursor) % 4)
         return orjson.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, orjson.JSONDecodeError) as err:
-        raise ValidationFailed(
-            "cursor is not one this service issued",
-            errors=[FieldError(field="cursor", rule="cursor", message="malformed cursor")],
-        ) from err
+        raise malformed_cursor() from err
+
+
+def decode_cursor_of(cursor: str | None, kind: type[K]) -> K | None:
+    """The key of a cursor whose key is a single `kind` value (an id or a code)."""
+    key = decode_cursor(cursor)
+    if key is not None and (not isinstance(key, kind) or isinstance(key, bool)):
+        raise malformed_cursor()
+    return key
 
 
 def encode_snapshot_cursor(key: Any, dataset_version: int) -> str:
@@ -46,8 +61,5 @@ def decode_snapshot_cursor(cursor: str | None) -> tuple[Any, int | None]:
     if raw is None:
         return None, None
     if not (isinstance(raw, dict) and set(raw) == {"k", "v"} and isinstance(raw["v"], int)):
-        raise ValidationFailed(
-            "cursor is not one this service issued",
-            errors=[FieldError(field="cursor", rule="cursor", message="malformed cursor")],
-        )
+        raise malformed_cursor()
     return raw["k"], raw["v"]

@@ -11,7 +11,7 @@ from service.credit.codes import CodeError, try_parse
 from service.deps import PrincipalDep, SessionDep, require
 from service.errors import Forbidden, ValidationFailed, problem_responses
 from service.models import Enterprise
-from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas.sharing import AuditEntryOut, AuditPage, AuditVerifyOut
 from service.store import audit
 
@@ -65,9 +65,7 @@ async def list_entries(
             )
         enterprise = await session.get(Enterprise, parsed.uscc)
         principal.require_region(enterprise.region_code if enterprise else parsed.region_code or "")
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, int):
-        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+    after = decode_cursor_of(cursor, int)
     rows = await audit.entries_for(session, target, after=after, limit=limit)
     more = len(rows) > limit
     rows = rows[:limit]

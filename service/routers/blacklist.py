@@ -26,7 +26,7 @@ from service.errors import (
     problem_responses,
 )
 from service.etag import json_response
-from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas import Page
 from service.schemas.blacklist import (
     ApproveIn,
@@ -51,13 +51,6 @@ RegionQuery = Annotated[
     Query(pattern=r"^\d{1,6}$", description="Division-code prefix, e.g. `21`", examples=["2111"]),
 ]
 _TRANSITION_ERRORS = problem_responses(Forbidden, NotFound, IllegalTransition, ValidationFailed)
-
-
-def _int_cursor(cursor: str | None) -> int | None:
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, int):
-        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
-    return after
 
 
 @router.post(
@@ -118,7 +111,7 @@ async def list_entries(
         status=status,
         region=region,
         overdue=overdue_publication,
-        after=_int_cursor(cursor),
+        after=decode_cursor_of(cursor, int),
         limit=limit,
     )
     more = len(rows) > limit
@@ -152,9 +145,7 @@ async def list_candidates(
     Art.8 (refused or delayed an ordered recall), or a revoked licence with a heavier
     penalty, with the records that qualify each. A trigger is a reason to review, not a
     listing: an officer decides whether to propose. Ordered by code."""
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, str):
-        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+    after = decode_cursor_of(cursor, str)
     items = await blacklist_reads.candidates(
         session, today=today, region=region, after=after, limit=limit
     )

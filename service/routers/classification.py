@@ -12,7 +12,7 @@ from service.clock import CHINA
 from service.deps import CodeDep, NowDep, PrincipalDep, SessionDep, TodayDep
 from service.errors import FieldError, InvalidCode, NotFound, ValidationFailed, problem_responses
 from service.etag import json_response
-from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas import ClassificationOut, ReasonOut
 from service.schemas.classification import GradeChangeOut, GradeHistoryPage
 from service.store import enterprises, grading, views
@@ -97,13 +97,7 @@ async def get_classification_history(
 ) -> Response:
     """One item per change of grade: from, to, when it was stored (`at`), the evaluation
     date (`as_of`), the rule set, what triggered it and the reasons at that moment."""
-    before = decode_cursor(cursor)
-    if before is not None and (not isinstance(before, int) or isinstance(before, bool)):
-        raise ValidationFailed(
-            "cursor is not one this service issued",
-            rule="cursor",
-            errors=[FieldError(field="cursor", rule="cursor", message="malformed cursor")],
-        )
+    before = decode_cursor_of(cursor, int)
     enterprise = await enterprises.get(session, code)
     rows = await grading.history(session, enterprise.code, before_id=before, limit=limit)
     more = len(rows) > limit

@@ -20,7 +20,14 @@ from service.errors import (
 )
 from service.etag import json_response
 from service.exports import XLSX_TYPE, Format, NotAcceptable, negotiate, to_csv, to_xlsx
-from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from service.pagination import (
+    CursorQuery,
+    LimitQuery,
+    decode_cursor,
+    decode_cursor_of,
+    encode_cursor,
+    malformed_cursor,
+)
 from service.schemas.records import Kind, OverduePage, RecordPage
 from service.store import calendar, enterprises, feed, record_reads
 from service.store import record_rows as rr
@@ -65,7 +72,7 @@ async def list_records(
     try:
         key = (date.fromisoformat(after[0]), int(after[1])) if after is not None else None
     except (TypeError, ValueError, IndexError, KeyError) as err:
-        raise ValidationFailed("cursor is not one this service issued", rule="cursor") from err
+        raise malformed_cursor() from err
     rows = await record_reads.list_page(
         session,
         enterprise.code,
@@ -162,9 +169,7 @@ async def list_overdue(
             f"region {prefix} is outside your jurisdiction '{principal.region}'",
             rule="jurisdiction",
         )
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, int):
-        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+    after = decode_cursor_of(cursor, int)
     cal = await calendar.work_calendar(session)
     items, last = await record_reads.overdue(
         session, prefix, today=today, cal=cal, after_id=after or 0, limit=limit

@@ -15,6 +15,7 @@ from service.pagination import (
     LimitQuery,
     decode_snapshot_cursor,
     encode_snapshot_cursor,
+    malformed_cursor,
 )
 from service.schemas import EnterpriseIn, EnterpriseOut, EnterpriseSummary, Page
 from service.store import enterprises, feed, grading, views
@@ -102,7 +103,7 @@ async def list_enterprises(
     """Ordered by code; filters combine."""
     after, pinned = decode_snapshot_cursor(cursor)
     if after is not None and not isinstance(after, str):
-        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+        raise malformed_cursor()
     # read before the first page: a mirror replaying /v1/changes after it misses nothing
     version = pinned if pinned is not None else await feed.dataset_version(session)
     rows = await enterprises.list_page(

@@ -19,7 +19,12 @@ from service.credit.codes import CodeError, try_parse
 from service.deps import CodeDep, SessionDep, TodayDep, parse_code_or_422
 from service.errors import InvalidCode, RateLimited, ValidationFailed, problem_responses
 from service.etag import json_response, tagged_response
-from service.pagination import CursorQuery, decode_snapshot_cursor, encode_snapshot_cursor
+from service.pagination import (
+    CursorQuery,
+    decode_snapshot_cursor,
+    encode_snapshot_cursor,
+    malformed_cursor,
+)
 from service.schemas.public import PublicLookup, PublicPage
 from service.store import feed, public
 
@@ -42,7 +47,7 @@ def _list_cursor(cursor: str | None) -> tuple[list[Any] | None, int | None]:
         and after
         and all(isinstance(v, int | float) and not isinstance(v, bool) for v in after)
     ):
-        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+        raise malformed_cursor()
     return after, pinned
 
 

@@ -10,7 +10,13 @@ from fastapi import APIRouter, Query, Request, Response
 from service.deps import PrincipalDep, SessionDep, TodayDep
 from service.errors import FieldError, ValidationFailed, problem_responses
 from service.etag import json_response
-from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from service.pagination import (
+    CursorQuery,
+    LimitQuery,
+    decode_cursor,
+    encode_cursor,
+    malformed_cursor,
+)
 from service.schemas.classification import PlanItem, PlanPage
 from service.store import grading, supervision
 
@@ -59,11 +65,7 @@ async def get_plan(
     if cursor is not None:
         after = supervision.parse_key(decode_cursor(cursor))
         if after is None:
-            raise ValidationFailed(
-                "cursor is not one this service issued",
-                rule="cursor",
-                errors=[FieldError(field="cursor", rule="cursor", message="malformed cursor")],
-            )
+            raise malformed_cursor()
     rows = await supervision.plan_page(
         session,
         rulesets=(await grading.all_rulesets(session)).values(),

@@ -11,7 +11,7 @@ from service.auth import Scope
 from service.deps import NowDep, PrincipalDep, SessionDep, require
 from service.errors import Conflict, NotFound, ValidationFailed, problem_responses
 from service.models import Watchlist
-from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas.sharing import (
     RejectedCode,
     WatchlistCodesIn,
@@ -71,9 +71,7 @@ async def create_watchlist(
 async def list_watchlists(
     session: SessionDep, principal: PrincipalDep, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> WatchlistList:
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, int):
-        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+    after = decode_cursor_of(cursor, int)
     rows = await watchlists.list_for(session, principal.agency_id, after=after, limit=limit)
     more = len(rows) > limit
     rows = rows[:limit]
@@ -102,9 +100,7 @@ async def get_watchlist(
     limit: LimitQuery = 1000,
 ) -> WatchlistDetail:
     watchlist = await watchlists.get_owned(session, principal.agency_id, watchlist_id)
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, str):
-        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+    after = decode_cursor_of(cursor, str)
     codes = await watchlists.page_codes(session, watchlist_id, after=after, limit=limit)
     more = len(codes) > limit
     codes = codes[:limit]

@@ -12,7 +12,7 @@ from service.auth import Scope
 from service.deps import NowDep, PrincipalDep, SessionDep, SettingsDep, require
 from service.errors import FieldError, Forbidden, NotFound, ValidationFailed, problem_responses
 from service.models import Webhook, WebhookDelivery
-from service.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas.sharing import (
     DeliveryOut,
     DeliveryPage,
@@ -182,9 +182,7 @@ async def list_deliveries(
     limit: LimitQuery = 50,
 ) -> DeliveryPage:
     webhook = await webhooks.get_owned(session, principal.agency_id, webhook_id)
-    before = decode_cursor(cursor)
-    if before is not None and not isinstance(before, int):
-        raise ValidationFailed("cursor is not one this service issued", rule="cursor")
+    before = decode_cursor_of(cursor, int)
     rows = await webhooks.deliveries_page(session, webhook.id or 0, before=before, limit=limit)
     more = len(rows) > limit
     rows = rows[:limit]
