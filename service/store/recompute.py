@@ -33,12 +33,12 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.db import Database
-from service.models import Enterprise, GradeChange, StoredRuleSet
+from service.models import Enterprise, StoredRuleSet
 from service.models import utcnow as _utcnow
 from service.store import dossiers, grading, ledger
 from service.store import recompute_io as io
@@ -50,7 +50,6 @@ CHUNK_SIZE = 5000
 # (enterprises done, total) after each committed chunk
 Progress = Callable[[int, int], None]
 
-_HISTORY = GradeChange.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(slots=True)
@@ -90,7 +89,7 @@ async def _apply(
     if is_pg:
         done = await io.write_pg(session, writes, chunk.current, today, now)
     else:
-        done = await io.write_sqlite(session, writes, today, now)
+        done = await io.write_plain(session, writes, today, now)
     changed = [w for w in writes if w.code in done and w.previous != w.grade]
     for w in changed:
         ledger.emit(
@@ -100,20 +99,7 @@ async def _apply(
         await io.record_changes_pg(session, changed, today=today, now=now, trigger=trigger)
         await io.sync_enterprise_grades(session, evaluated.repairs)
     elif changed:
-        history = [
-            {
-                "code": w.code,
-                "from_grade": w.previous,
-                "to_grade": w.grade,
-                "at": now,
-                "as_of": today,
-                "ruleset": w.ruleset,
-                "trigger": trigger,
-                "reasons": w.reasons,
-            }
-            for w in changed
-        ]
-        await session.execute(insert(_HISTORY), history)
+        await io.write_history(session, changed, today=today, now=now, trigger=trigger)
         await io.sync_enterprise_grades(session, [w.code for w in changed] + evaluated.repairs)
     else:
         await io.sync_enterprise_grades(session, evaluated.repairs)

@@ -20,7 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.credit.dossier import RecordStatus
-from service.models import BlacklistEntry, ClassificationRow, CreditRecord, Enterprise
+from service.models import (
+    BlacklistEntry,
+    ClassificationRow,
+    CreditRecord,
+    Enterprise,
+    GradeChange,
+)
 from service.store import dossiers
 from service.store.recompute_work import RawChunk, Write
 
@@ -227,10 +233,13 @@ async def read_sqlite(
     )
 
 
-async def write_sqlite(
+async def write_plain(
     session: AsyncSession, writes: Sequence[Write], today: date, now: datetime
 ) -> set[str]:
-    # The chunk's BEGIN IMMEDIATE transaction excludes every other writer: no race here.
+    """Unconditional insert/update of the classification rows. For SQLite recompute chunks
+    (their BEGIN IMMEDIATE transaction excludes every other writer) and for re-grading inside
+    a writing request (which already holds what it changed)."""
+
     def row(w: Write) -> dict[str, Any]:
         return {
             "grade": w.grade,
@@ -248,6 +257,30 @@ async def write_sqlite(
     if old:
         await session.execute(update(_CLS).where(_CLS.c.code == bindparam("k")), old)
     return {w.code for w in writes}
+
+
+async def write_history(
+    session: AsyncSession, changed: Sequence[Write], *, today: date, now: datetime, trigger: str
+) -> None:
+    """One grade_change row per change of grade (dialect-neutral insert)."""
+    if not changed:
+        return
+    await session.execute(
+        insert(GradeChange.__table__),  # type: ignore[attr-defined]
+        [
+            {
+                "code": w.code,
+                "from_grade": w.previous,
+                "to_grade": w.grade,
+                "at": now,
+                "as_of": today,
+                "ruleset": w.ruleset,
+                "trigger": trigger,
+                "reasons": w.reasons,
+            }
+            for w in changed
+        ],
+    )
 
 
 async def sync_enterprise_grades(session: AsyncSession, codes: Sequence[str]) -> None:

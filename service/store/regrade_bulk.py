@@ -16,21 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.credit.dossier import RecordStatus
-from service.models import ClassificationRow, CreditRecord, Enterprise, GradeChange, StoredRuleSet
+from service.models import ClassificationRow, CreditRecord, Enterprise, StoredRuleSet
 from service.store import dossiers, grading, ledger
 from service.store import recompute_io as rio
 from service.store import recompute_work as work
 
 CHUNK = 5000
 _CLS = ClassificationRow.__table__  # type: ignore[attr-defined]
-_HISTORY = GradeChange.__table__  # type: ignore[attr-defined]
 
 
 async def _context(session: AsyncSession) -> work.Context:
@@ -120,46 +118,15 @@ async def _write(
     now: datetime,
     trigger: str,
 ) -> int:
-    def row(w: work.Write) -> dict[str, Any]:
-        return {
-            "grade": w.grade,
-            "ruleset": w.ruleset,
-            "as_of": today,
-            "reasons": w.reasons,
-            "supervision": w.supervision,
-            "computed_at": now,
-        }
-
-    writes = evaluated.writes
-    new = [row(w) | {"code": w.code} for w in writes if w.previous is None]
-    old = [row(w) | {"k": w.code} for w in writes if w.previous is not None]
-    if new:
-        await session.execute(insert(_CLS), new)
-    if old:
-        await session.execute(update(_CLS).where(_CLS.c.code == bindparam("k")), old)
-    history: list[dict[str, Any]] = []
-    for w in writes:
-        if w.previous == w.grade:
-            continue
-        history.append(
-            {
-                "code": w.code,
-                "from_grade": w.previous,
-                "to_grade": w.grade,
-                "at": now,
-                "as_of": today,
-                "ruleset": w.ruleset,
-                "trigger": trigger,
-                "reasons": w.reasons,
-            }
-        )
+    await rio.write_plain(session, evaluated.writes, today, now)
+    changed = [w for w in evaluated.writes if w.previous != w.grade]
+    for w in changed:
         ledger.emit(
             session, "grade.changed", code=w.code, region_code=w.region_code, data=w.event, at=now
         )
-    if history:
-        await session.execute(insert(_HISTORY), history)
-    await rio.sync_enterprise_grades(session, [h["code"] for h in history] + evaluated.repairs)
-    return len(history)
+    await rio.write_history(session, changed, today=today, now=now, trigger=trigger)
+    await rio.sync_enterprise_grades(session, [w.code for w in changed] + evaluated.repairs)
+    return len(changed)
 
 
 async def regrade(
