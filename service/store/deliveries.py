@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, func, insert, literal, select, update
+from sqlalchemy import Integer, Select, String, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -118,12 +118,10 @@ class Claimed:
     event: dict[str, Any]
 
 
-async def claim_due(
-    session: AsyncSession, *, now: datetime, limit: int, lease: timedelta
-) -> list[Claimed]:
-    """Claim up to `limit` due deliveries of active subscriptions (including `sending` rows
-    whose lease expired: their sender died)."""
-    due = (
+def _due_ids(now: datetime) -> Select[int | None]:
+    """Deliveries of active subscriptions due now (including `sending` rows whose lease
+    expired: their sender died)."""
+    return (
         select(col(WebhookDelivery.id))
         .join(Webhook, col(Webhook.id) == col(WebhookDelivery.webhook_id))
         .where(
@@ -131,6 +129,16 @@ async def claim_due(
             col(WebhookDelivery.next_attempt_at) <= now,
             col(Webhook.active).is_(True),
         )
+    )
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, limit: int, lease: timedelta
+) -> list[Claimed]:
+    """Claim up to `limit` due deliveries of active subscriptions (including `sending` rows
+    whose lease expired: their sender died)."""
+    due = (
+        _due_ids(now)
         .order_by(col(WebhookDelivery.next_attempt_at), col(WebhookDelivery.id))
         .limit(limit)
     )
@@ -284,14 +292,5 @@ async def has_work(session: AsyncSession, *, now: datetime) -> bool:
     )
     if (await session.execute(behind)).first() is not None:
         return True
-    due = (
-        select(col(WebhookDelivery.id))
-        .join(Webhook, col(Webhook.id) == col(WebhookDelivery.webhook_id))
-        .where(
-            col(WebhookDelivery.state).in_(("pending", "sending")),
-            col(WebhookDelivery.next_attempt_at) <= now,
-            col(Webhook.active).is_(True),
-        )
-        .limit(1)
-    )
+    due = _due_ids(now).limit(1)
     return (await session.execute(due)).first() is not None

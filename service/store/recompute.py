@@ -51,7 +51,6 @@ CHUNK_SIZE = 5000
 Progress = Callable[[int, int], None]
 
 
-
 @dataclass(slots=True)
 class RecomputeSummary:
     today: date
