@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -26,11 +27,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from service.clock import CHINA
+from service.store.lookup import BY_USCC
 
-# The reads the service issues for one lookup (service.deps/auth, store.enterprises,
-# store.dossiers, store.grading): the key, the enterprise, the catalogue's risk levels, the
-# active rule set, the records, and the listings in force. "$1" is the key hash, "$2" the code,
-# "$3" today. The same text runs in pgbench (bench/pgbench_lookup.sql).
+# The reads the service issues for one lookup: the key (service.auth — cached for
+# AUTH_CACHE_SECONDS per key, as the service's default `auth_cache_seconds`) and the one
+# statement of service.store.lookup. "$1" is the key hash or the code, "$2" today. The same
+# text runs in pgbench (bench/scenario_lookup.py).
 LOOKUP_SQL: dict[str, str] = {
     "auth": (
         "SELECT agency.id, agency.name, agency.level, agency.region, agency.scopes "
@@ -38,18 +40,23 @@ LOOKUP_SQL: dict[str, str] = {
         "WHERE api_key.key_hash = $1 AND api_key.revoked_at IS NULL "
         "AND agency.revoked_at IS NULL"
     ),
-    "enterprise": "SELECT * FROM enterprise WHERE code = $1",
-    "catalog": "SELECT code, risk_level FROM catalog_category",
-    "ruleset": "SELECT value FROM registry_setting WHERE key = 'active_ruleset'",
-    "records": (
-        "SELECT id, kind, occurred_on, recorded_at, status, data FROM credit_record "
-        "WHERE code = $1 AND status != 'superseded'"
-    ),
-    "listings": (
-        "SELECT id FROM blacklist_entry WHERE code = $1 AND status IN ('listed', 'removed') "
-        "AND decided_on <= $2 AND expires_on > $2 AND (removed_on IS NULL OR removed_on > $2)"
-    ),
+    "lookup": BY_USCC,
 }
+AUTH_CACHE_SECONDS = 10.0
+
+
+class KeyCache:
+    """The floor's version of the service's principal cache: key hash → checked at."""
+
+    def __init__(self) -> None:
+        self.checked: dict[str, float] = {}
+
+    def fresh(self, key_hash: str) -> bool:
+        at = self.checked.get(key_hash)
+        return at is not None and time.monotonic() - at < AUTH_CACHE_SECONDS
+
+    def mark(self, key_hash: str) -> None:
+        self.checked[key_hash] = time.monotonic()
 
 
 def _sqlite(sql: str) -> str:
@@ -72,6 +79,7 @@ class PgFloor:
     def __init__(self, dsn: str, size: int) -> None:
         self.dsn, self.size = dsn, size
         self.pool: Any = None
+        self.keys = KeyCache()
 
     async def start(self) -> None:
         import asyncpg
@@ -89,22 +97,12 @@ class PgFloor:
     async def lookup(self, key_hash: str, code: str) -> dict[str, Any] | None:
         today = datetime.now(UTC).astimezone(CHINA).date()
         async with self.pool.acquire() as conn:
-            agency = await conn.fetchrow(LOOKUP_SQL["auth"], key_hash)
-            if agency is None:
-                return {"error": 401}
-            ent = await conn.fetchrow(LOOKUP_SQL["enterprise"], code)
-            if ent is None:
-                return None
-            catalog = await conn.fetch(LOOKUP_SQL["catalog"])
-            await conn.fetchval(LOOKUP_SQL["ruleset"])
-            records = await conn.fetch(LOOKUP_SQL["records"], code)
-            listings = await conn.fetch(LOOKUP_SQL["listings"], code, today)
-        risks = {r["code"]: r["risk_level"] for r in catalog}
-        out = dict(ent)
-        out["risks"] = {p: risks.get(p) for p in out["products"]}
-        out["records"] = [dict(r) for r in records]
-        out["blacklisted"] = bool(listings)
-        return out
+            if not self.keys.fresh(key_hash):
+                if await conn.fetchrow(LOOKUP_SQL["auth"], key_hash) is None:
+                    return {"error": 401}
+                self.keys.mark(key_hash)
+            row = await conn.fetchrow(LOOKUP_SQL["lookup"], code, today)
+        return None if row is None else dict(row.items())
 
 
 class SqliteFloor:
@@ -113,6 +111,7 @@ class SqliteFloor:
     def __init__(self, path: str, size: int) -> None:
         self.path, self.size = path, size
         self.conns: asyncio.Queue[Any] = asyncio.Queue()
+        self.keys = KeyCache()
 
     async def start(self) -> None:
         import aiosqlite
@@ -136,24 +135,18 @@ class SqliteFloor:
                 async with conn.execute(_sqlite(LOOKUP_SQL[name]), args) as cur:
                     return list(await cur.fetchall())
 
-            if not await rows("auth", key_hash):
-                return {"error": 401}
-            ent = await rows("enterprise", code)
-            if not ent:
-                return None
-            catalog = await rows("catalog")
-            await rows("ruleset")
-            records = await rows("records", code)
-            listings = await rows("listings", code, today)
+            if not self.keys.fresh(key_hash):
+                if not await rows("auth", key_hash):
+                    return {"error": 401}
+                self.keys.mark(key_hash)
+            found = await rows("lookup", code, today)
         finally:
             self.conns.put_nowait(conn)
-        risks = {r["code"]: r["risk_level"] for r in catalog}
-        out = dict(ent[0])
-        products = orjson.loads(out["products"])
-        out["products"] = products
-        out["risks"] = {p: risks.get(p) for p in products}
-        out["records"] = [dict(r) | {"data": orjson.loads(r["data"])} for r in records]
-        out["blacklisted"] = bool(listings)
+        if not found:
+            return None
+        out = dict(found[0])
+        for name in ("products", "reasons", "supervision"):
+            out[name] = orjson.loads(out[name]) if out[name] is not None else None
         return out
 
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from service import handlers, worker
+from service.auth import PrincipalCache
 from service.clock import Clock
 from service.db import Database
 from service.idempotency import IdempotencyMiddleware
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.db = Database(settings)
     app.state.clock = clock or Clock()
     app.state.metrics = Metrics()
+    app.state.principals = PrincipalCache(settings.auth_cache_seconds, app.state.clock)
 
     handlers.install(app)
     for router in all_routers():

@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from service.clock import Clock
+from service.db import Database
 from service.errors import Forbidden, Unauthorized
 from service.models import Agency, ApiKey
 
@@ -98,12 +101,16 @@ def bearer_token(authorization: str | None) -> str:
 
 
 async def authenticate(session: AsyncSession, token: str) -> Principal:
+    return await _principal_by_digest(session, hash_key(token))
+
+
+async def _principal_by_digest(session: AsyncSession, digest: str) -> Principal:
     row = (
         await session.execute(
             select(Agency)
             .join(ApiKey, col(ApiKey.agency_id) == col(Agency.id))
             .where(
-                col(ApiKey.key_hash) == hash_key(token),
+                col(ApiKey.key_hash) == digest,
                 col(ApiKey.revoked_at).is_(None),
                 col(Agency.revoked_at).is_(None),
             )
@@ -123,3 +130,32 @@ def principal_of(agency: Agency) -> Principal:
         region=agency.region,
         scopes=frozenset(agency.scopes.split()),
     )
+
+
+class PrincipalCache:
+    """Principals by key digest, kept `ttl` seconds so that a request costs no round trip
+    for its key. The price: a key revoked in the database keeps working on a running
+    server for at most `ttl` seconds (0 turns the cache off). Unknown keys are never
+    cached, so a new key works at once."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self, ttl_seconds: float, clock: Clock) -> None:
+        self._ttl = timedelta(seconds=ttl_seconds)
+        self._clock = clock
+        self._entries: dict[str, tuple[datetime, Principal]] = {}
+
+    async def principal(self, db: Database, token: str) -> Principal:
+        digest = hash_key(token)
+        now = self._clock.now()
+        hit = self._entries.get(digest)
+        # checked at or before now (a clock set back does not stretch the entry's life)
+        if hit is not None and hit[0] <= now < hit[0] + self._ttl:
+            return hit[1]
+        async with db.session(write=False) as session:
+            principal = await _principal_by_digest(session, digest)
+        if self._ttl:
+            if len(self._entries) >= self.MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[digest] = (now, principal)
+        return principal

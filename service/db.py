@@ -7,6 +7,7 @@ and read sessions with a plain (deferred) BEGIN. PostgreSQL needs neither.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import event
@@ -55,6 +56,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _numbered_qmarks(sql: str) -> str:
+    """``$1`` (asyncpg) → ``?1`` (sqlite3's numbered parameters)."""
+    return re.sub(r"\$(\d+)", r"?\1", sql)
+
+
 class Database:
     """Owns the engine and the two session factories (read and write)."""
 
@@ -76,6 +82,22 @@ class Database:
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self.write_sessions if write else self.read_sessions)()
+
+    async def fetch_row(self, sql: str, *params: Any) -> dict[str, Any] | None:
+        """One read statement straight on the driver connection (``$1``… placeholders):
+        no ORM, no compiled-statement cache, no BEGIN — for the few hot reads whose single
+        statement is its own snapshot. Values come back as the driver decodes them
+        (SQLite: dates and JSON as text), so callers normalise per backend."""
+        async with self.engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            assert driver is not None
+            if not self.is_sqlite:
+                record = await driver.fetchrow(sql, *params)
+                return None if record is None else dict(record.items())
+            async with driver.execute(_numbered_qmarks(sql), params) as cursor:
+                row = await cursor.fetchone()
+                names = [d[0] for d in cursor.description]
+            return None if row is None else dict(zip(names, row, strict=True))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Path, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.auth import Principal, Scope, authenticate, bearer_token
+from service.auth import Principal, PrincipalCache, Scope, bearer_token
 from service.clock import Clock
 from service.credit.codes import CodeError, ParsedCode, parse_code
 from service.db import Database
@@ -32,6 +32,20 @@ def get_db(request: Request) -> Database:
     return db
 
 
+async def _database(request: Request) -> Database:
+    return get_db(request)
+
+
+def write_context(request: Request) -> ledger.WriteContext:
+    """Who writes and why, for this request's audit entries; shared by the session and the
+    caller dependencies so neither depends on the other's order."""
+    ctx: ledger.WriteContext | None = getattr(request.state, "write_context", None)
+    if ctx is None:
+        ctx = ledger.WriteContext(request_id=getattr(request.state, "request_id", ""))
+        request.state.write_context = ctx
+    return ctx
+
+
 async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
@@ -45,15 +59,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """
     write = request.method not in _READ_METHODS
     session = get_db(request).session(write=write)
+    ctx = write_context(request)
     # FastAPI has already read (and cached) a JSON body before dependencies run.
-    body = getattr(request, "_body", b"")
-    ledger.set_context(
-        session,
-        ledger.WriteContext(
-            request_id=getattr(request.state, "request_id", ""),
-            body_sha256=hashlib.sha256(body).hexdigest(),
-        ),
-    )
+    ctx.body_sha256 = hashlib.sha256(getattr(request, "_body", b"")).hexdigest()
+    ledger.set_context(session, ctx)
     try:
         yield session
         if write:
@@ -67,6 +76,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+DatabaseDep = Annotated[Database, Depends(_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
@@ -84,15 +94,15 @@ NowDep = Annotated[datetime, Depends(get_now)]
 
 
 async def get_principal(
-    session: SessionDep,
+    request: Request,
     authorization: Annotated[
         str | None,
         Header(description="`Bearer <key>`, a key made by `qcredit agency create`"),
     ] = None,
 ) -> Principal:
-    principal = await authenticate(session, bearer_token(authorization))
-    ctx = ledger.context(session)
-    ctx.agency_id = principal.agency_id
+    principals: PrincipalCache = request.app.state.principals
+    principal = await principals.principal(get_db(request), bearer_token(authorization))
+    write_context(request).agency_id = principal.agency_id
     return principal
 
 

@@ -47,7 +47,8 @@ def json_response(
 ) -> Response:
     return tagged_response(
         request,
-        orjson.dumps(payload),
+        # UTC as "Z", as pydantic writes it, for documents built without a model
+        orjson.dumps(payload, option=orjson.OPT_UTC_Z),
         "application/json",
         cache_control=cache_control,
         dataset_version=dataset_version,

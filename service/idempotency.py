@@ -16,19 +16,27 @@ import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.auth import hash_key
+from service.auth import PrincipalCache, bearer_token
 from service.clock import Clock
 from service.db import Database
-from service.errors import PROBLEM_MEDIA_TYPE, AppError, Conflict, FieldError, ValidationFailed
-from service.models import Agency, ApiKey, IdempotencyKey
+from service.errors import (
+    PROBLEM_MEDIA_TYPE,
+    AppError,
+    Conflict,
+    FieldError,
+    Unauthorized,
+    ValidationFailed,
+)
+from service.models import IdempotencyKey
 
 TTL = timedelta(hours=24)
 # An in-flight key older than this belongs to a request whose server died before storing the
@@ -82,7 +90,7 @@ class IdempotencyMiddleware:
         state = scope["app"].state
         db: Database = state.db
         clock: Clock = state.clock
-        agency_id = await _agency_of(db, headers.get("authorization"))
+        agency_id = await _agency_of(state, headers.get("authorization"))
         if agency_id is None:  # the route answers 401 itself
             await self.app(scope, receive, send)
             return
@@ -150,23 +158,15 @@ class IdempotencyMiddleware:
             )
 
 
-async def _agency_of(db: Database, authorization: str | None) -> int | None:
-    if not authorization:
+async def _agency_of(state: Any, authorization: str | None) -> int | None:
+    """The caller's agency, through the same key check and cache as the routes."""
+    try:
+        token = bearer_token(authorization)
+        principals: PrincipalCache = state.principals
+        principal = await principals.principal(state.db, token)
+    except Unauthorized:
         return None
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    async with db.session(write=False) as session:
-        stmt = (
-            select(col(Agency.id))
-            .join(ApiKey, col(ApiKey.agency_id) == col(Agency.id))
-            .where(
-                col(ApiKey.key_hash) == hash_key(token.strip()),
-                col(ApiKey.revoked_at).is_(None),
-                col(Agency.revoked_at).is_(None),
-            )
-        )
-        return (await session.execute(stmt)).scalar_one_or_none()
+    return principal.agency_id
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     # Bodies larger than this are refused with 413 before they are parsed.
     max_body_bytes: int = 64 * 1024 * 1024
+    # Seconds a running server trusts a key it has checked: a revoked key stops working
+    # within this time on every worker; 0 checks the database on every request.
+    auth_cache_seconds: float = 10.0
     # Requests per minute per client IP on /public/v1.
     public_rate_limit: int = 120
     # HMAC key for signed screening receipts; generated per database when empty.

@@ -7,7 +7,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from service.auth import Scope
-from service.deps import CodeDep, NowDep, PrincipalDep, SessionDep, TodayDep, require
+from service.deps import (
+    CodeDep,
+    DatabaseDep,
+    NowDep,
+    PrincipalDep,
+    SessionDep,
+    TodayDep,
+    require,
+)
 from service.errors import Forbidden, InvalidCode, NotFound, ValidationFailed, problem_responses
 from service.etag import json_response
 from service.pagination import (
@@ -18,7 +26,7 @@ from service.pagination import (
     malformed_cursor,
 )
 from service.schemas import EnterpriseIn, EnterpriseOut, EnterpriseSummary, Page
-from service.store import enterprises, feed, grading, views
+from service.store import enterprises, feed, grading, lookup, views
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 
@@ -78,12 +86,19 @@ async def put_enterprise(
     responses=problem_responses(InvalidCode, NotFound),
 )
 async def get_enterprise(
-    code: CodeDep, session: SessionDep, _: PrincipalDep, today: TodayDep, request: Request
+    code: CodeDep, db: DatabaseDep, _: PrincipalDep, today: TodayDep, request: Request
 ) -> Response:
     """`code` may be a USCC (any case, spaces or hyphens) or a 9-character organization code."""
-    enterprise = await enterprises.get(session, code)
-    out = await views.enterprise_out(session, enterprise, today)
-    return json_response(request, out.model_dump(mode="json"))
+    try:
+        document = await lookup.enterprise_document(db, code, today)
+    except lookup.Stale:
+        async with db.session(write=False) as session:
+            enterprise = await enterprises.get(session, code)
+            out = await views.enterprise_out(session, enterprise, today)
+        document = out.model_dump(mode="json")
+    if document is None:
+        raise enterprises.not_found(code)
+    return json_response(request, document)
 
 
 @router.get(

@@ -16,11 +16,10 @@ import io
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from service import receipts
-from service.auth import Principal, authenticate, bearer_token
-from service.deps import ClockDep, get_db
+from service.deps import ClockDep, PrincipalDep, get_db
 from service.errors import (
     FieldError,
     PayloadTooLarge,
@@ -54,16 +53,6 @@ _BODY_DOC: dict[str, Any] = {
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "Results in request order"},
 }
-
-
-async def agency(
-    request: Request,
-    authorization: Annotated[str | None, Header(description="`Bearer <key>`")] = None,
-) -> Principal:
-    """Any valid agency key; authenticated in a short read-only session."""
-    token = bearer_token(authorization)
-    async with get_db(request).session(write=False) as session:
-        return await authenticate(session, token)
 
 
 def _too_many(count: int, limit: int) -> PayloadTooLarge:
@@ -173,7 +162,7 @@ async def _screen(
 async def screen_agency(
     request: Request,
     clock: ClockDep,
-    _: Annotated[Principal, Depends(agency)],
+    _: PrincipalDep,
     format: FormatQuery = None,
 ) -> Response:
     """For each code in request order: `valid`, `known`, `listed` (a listing in force

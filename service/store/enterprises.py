@@ -28,10 +28,14 @@ async def find(session: AsyncSession, code: ParsedCode) -> Enterprise | None:
     return result.scalar_one_or_none()
 
 
+def not_found(code: ParsedCode) -> NotFound:
+    return NotFound(f"no enterprise with code {code.uscc or code.org_code_display}")
+
+
 async def get(session: AsyncSession, code: ParsedCode) -> Enterprise:
     enterprise = await find(session, code)
     if enterprise is None:
-        raise NotFound(f"no enterprise with code {code.uscc or code.org_code_display}")
+        raise not_found(code)
     return enterprise
 
 
