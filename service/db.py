@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -28,14 +29,22 @@ def is_sqlite_url(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
     if is_sqlite_url(url):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
     # No pre-ping (a round trip per checkout on the hot path); recycled connections and the
-    # readiness probe catch a restarted server instead.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    # readiness probe catch a restarted server instead. No overflow: an overflow connection
+    # is closed when returned, so a burst above the pool size would connect (TLS attempt,
+    # empty statement cache) on every request; requests above it wait for a connection.
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_recycle=1800,
+        json_deserializer=orjson.loads,  # jsonb columns on every read
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -93,17 +93,21 @@ TodayDep = Annotated[date, Depends(get_today)]
 NowDep = Annotated[datetime, Depends(get_now)]
 
 
-async def get_principal(
-    request: Request,
-    authorization: Annotated[
-        str | None,
-        Header(description="`Bearer <key>`, a key made by `qcredit agency create`"),
-    ] = None,
-) -> Principal:
+AuthorizationHeader = Annotated[
+    str | None,
+    Header(description="`Bearer <key>`, a key made by `qcredit agency create`"),
+]
+
+
+async def authenticated(request: Request, authorization: str | None) -> Principal:
     principals: PrincipalCache = request.app.state.principals
     principal = await principals.principal(get_db(request), bearer_token(authorization))
     write_context(request).agency_id = principal.agency_id
     return principal
+
+
+async def get_principal(request: Request, authorization: AuthorizationHeader = None) -> Principal:
+    return await authenticated(request, authorization)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -131,16 +135,17 @@ def parse_code_or_422(raw: str, field: str = "code") -> ParsedCode:
         ) from err
 
 
-async def valid_code(
-    code: Annotated[
-        str,
-        Path(
-            description="Unified social credit code (any case, spaces/hyphens allowed) "
-            "or 9-character organization code",
-            examples=["91210100000123457K"],
-        ),
-    ],
-) -> ParsedCode:
+CodePath = Annotated[
+    str,
+    Path(
+        description="Unified social credit code (any case, spaces/hyphens allowed) "
+        "or 9-character organization code",
+        examples=["91210100000123457K"],
+    ),
+]
+
+
+async def valid_code(code: CodePath) -> ParsedCode:
     return parse_code_or_422(code, "code")
 
 

@@ -9,6 +9,7 @@ import uuid
 from contextvars import ContextVar
 from typing import Any
 
+import orjson
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,7 +19,11 @@ request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 
 def configure_logging(level: str, *, json: bool) -> None:
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s", force=True)
-    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
+    renderer: Any = (
+        structlog.processors.JSONRenderer(serializer=_orjson_text)
+        if json
+        else structlog.dev.ConsoleRenderer()
+    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -31,6 +36,11 @@ def configure_logging(level: str, *, json: bool) -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=False,
     )
+
+
+def _orjson_text(value: Any, **_: Any) -> str:
+    # a line per request: orjson renders it in a fraction of the stdlib's time
+    return orjson.dumps(value, default=repr).decode()
 
 
 log = structlog.get_logger("qcredit")

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     workers: int = 1
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
-    db_pool_size: int = 10
+    db_pool_size: int = 20
     # Bodies larger than this are refused with 413 before they are parsed.
     max_body_bytes: int = 64 * 1024 * 1024
     # Seconds a running server trusts a key it has checked: a revoked key stops working

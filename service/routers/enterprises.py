@@ -8,12 +8,16 @@ from fastapi import APIRouter, Query, Request, Response
 
 from service.auth import Scope
 from service.deps import (
+    AuthorizationHeader,
     CodeDep,
-    DatabaseDep,
+    CodePath,
     NowDep,
     PrincipalDep,
     SessionDep,
     TodayDep,
+    authenticated,
+    get_db,
+    parse_code_or_422,
     require,
 )
 from service.errors import Forbidden, InvalidCode, NotFound, ValidationFailed, problem_responses
@@ -86,18 +90,24 @@ async def put_enterprise(
     responses=problem_responses(InvalidCode, NotFound),
 )
 async def get_enterprise(
-    code: CodeDep, db: DatabaseDep, _: PrincipalDep, today: TodayDep, request: Request
+    code: CodePath, request: Request, authorization: AuthorizationHeader = None
 ) -> Response:
     """`code` may be a USCC (any case, spaces or hyphens) or a 9-character organization code."""
+    # The registry's most frequent read resolves its caller inline: each FastAPI dependency
+    # costs about as much as this route's own work.
+    parsed = parse_code_or_422(code)
+    await authenticated(request, authorization)
+    db = get_db(request)
+    today = request.app.state.clock.today()
     try:
-        document = await lookup.enterprise_document(db, code, today)
+        document = await lookup.enterprise_document(db, parsed, today)
     except lookup.Stale:
         async with db.session(write=False) as session:
-            enterprise = await enterprises.get(session, code)
+            enterprise = await enterprises.get(session, parsed)
             out = await views.enterprise_out(session, enterprise, today)
         document = out.model_dump(mode="json")
     if document is None:
-        raise enterprises.not_found(code)
+        raise enterprises.not_found(parsed)
     return json_response(request, document)
 
 
