@@ -15,6 +15,7 @@ years; without them Monday–Friday are working days.
 
 from __future__ import annotations
 
+import calendar
 import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -165,9 +166,13 @@ def deadline_days(start: date, days: int, cal: WorkCalendar) -> date:
 
 
 def add_months(d: date, n: int) -> date:
-    """``d`` moved by ``n`` months; a day missing in the target month clamps to its last day."""
-    result: date = d + relativedelta(months=n)
-    return result
+    """``d`` moved by ``n`` months; a day missing in the target month clamps to its last day.
+
+    Plain arithmetic, not ``relativedelta``: the duplicate-sampling check of a bulk ingest
+    calls this hundreds of thousands of times, and relativedelta costs ~4 µs a call."""
+    year, month0 = divmod(d.year * 12 + d.month - 1 + n, 12)
+    month = month0 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def add_years(d: date, n: int) -> date:
