@@ -6,6 +6,7 @@ import logging
 import sys
 import time
 import uuid
+from collections.abc import Mapping, MutableMapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -17,6 +18,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 
 
+def _add_request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
+    """Every line logged while serving a request names it (one ContextVar read; structlog's
+    bind/merge_contextvars cost a third of the access log line)."""
+    request_id = request_id_var.get()
+    if request_id:
+        event.setdefault("request_id", request_id)
+    return event
+
+
 def configure_logging(level: str, *, json: bool) -> None:
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s", force=True)
     renderer: Any = (
@@ -26,7 +36,7 @@ def configure_logging(level: str, *, json: bool) -> None:
     )
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
+            _add_request_id,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
@@ -80,7 +90,6 @@ class RequestContextMiddleware:
         request_id = incoming or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
-        structlog.contextvars.bind_contextvars(request_id=request_id)
         status = 500
         started = time.perf_counter()
 
@@ -110,5 +119,4 @@ class RequestContextMiddleware:
                 status=status,
                 ms=round(elapsed * 1000, 2),
             )
-            structlog.contextvars.unbind_contextvars("request_id")
             request_id_var.reset(token)

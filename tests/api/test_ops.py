@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
+import pytest
 
 
 async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
@@ -38,6 +40,32 @@ async def test_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
     assert r.headers["x-request-id"] == "abc123"
     r = await client.get("/healthz")
     assert len(r.headers["x-request-id"]) == 32
+
+
+async def test_access_log_is_one_json_line_naming_the_request(
+    settings: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from service.app import create_app
+
+    app = create_app(settings.model_copy(update={"log_level": "INFO"}))
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as c:
+            await c.get("/healthz", headers={"X-Request-ID": "req-42"})
+    finally:
+        await app.state.db.dispose()
+    err = capfd.readouterr().err
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    [access] = [line for line in lines if line.get("request_id") == "req-42"]
+    assert {k: access[k] for k in ("event", "method", "path", "status", "level")} == {
+        "event": "request",
+        "method": "GET",
+        "path": "/healthz",
+        "status": 200,
+        "level": "info",
+    }
+    assert isinstance(access["ms"], float) and access["timestamp"].endswith("Z")
 
 
 async def test_unknown_route_and_method_are_problems(
