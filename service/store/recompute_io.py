@@ -113,6 +113,26 @@ async def read_pg(
     )
 
 
+_PG_INSERT_CLS = (
+    "INSERT INTO classification (code, grade, ruleset, as_of, reasons, supervision, computed_at) "
+    "SELECT v.code, v.grade, v.ruleset, $6, v.reasons::jsonb, v.supervision::jsonb, $7 "
+    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+    "AS v(code, grade, ruleset, reasons, supervision)"
+)
+
+
+def _columns(ws: Sequence[Write]) -> list[list[str]]:
+    """Classification values as the text arrays of the ``unnest`` statements."""
+    dumps = orjson.dumps
+    return [
+        [w.code for w in ws],
+        [w.grade for w in ws],
+        [w.ruleset for w in ws],
+        [dumps(w.reasons).decode() for w in ws],
+        [dumps(w.supervision).decode() for w in ws],
+    ]
+
+
 async def write_pg(
     session: AsyncSession,
     writes: Sequence[Write],
@@ -130,25 +150,10 @@ async def write_pg(
     done: set[str] = set()
     new = [w for w in writes if w.previous is None]
     old = [w for w in writes if w.previous is not None]
-
-    def columns(ws: Sequence[Write]) -> list[list[str]]:
-        return [
-            [w.code for w in ws],
-            [w.grade for w in ws],
-            [w.ruleset for w in ws],
-            [orjson.dumps(w.reasons).decode() for w in ws],
-            [orjson.dumps(w.supervision).decode() for w in ws],
-        ]
-
     if new:
         rows = await pg.fetch(
-            "INSERT INTO classification "
-            "(code, grade, ruleset, as_of, reasons, supervision, computed_at) "
-            "SELECT v.code, v.grade, v.ruleset, $6, v.reasons::jsonb, v.supervision::jsonb, $7 "
-            "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
-            "AS v(code, grade, ruleset, reasons, supervision) "
-            "ON CONFLICT (code) DO NOTHING RETURNING code",
-            *columns(new),
+            _PG_INSERT_CLS + " ON CONFLICT (code) DO NOTHING RETURNING code",
+            *_columns(new),
             today,
             now,
         )
@@ -160,7 +165,7 @@ async def write_pg(
             "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
             "$6::timestamptz[]) AS v(code, grade, ruleset, reasons, supervision, seen) "
             "WHERE c.code = v.code AND c.computed_at = v.seen RETURNING c.code",
-            *columns(old),
+            *_columns(old),
             [current[w.code][4] for w in old],  # computed_at as read
             today,
             now,
@@ -250,6 +255,9 @@ async def write_plain(
             "computed_at": now,
         }
 
+    if session.get_bind().dialect.name == "postgresql":
+        await _write_plain_pg(session, writes, today, now)
+        return {w.code for w in writes}
     new = [row(w) | {"code": w.code} for w in writes if w.previous is None]
     old = [row(w) | {"k": w.code} for w in writes if w.previous is not None]
     if new:
@@ -259,11 +267,36 @@ async def write_plain(
     return {w.code for w in writes}
 
 
+async def _write_plain_pg(
+    session: AsyncSession, writes: Sequence[Write], today: date, now: datetime
+) -> None:
+    """:func:`write_plain` as two ``unnest`` statements: an executemany of 20,000 rows costs
+    ~45 µs a row on asyncpg, an array statement a fraction of that."""
+    pg = await _driver(session)
+    new = [w for w in writes if w.previous is None]
+    old = [w for w in writes if w.previous is not None]
+    if new:
+        await pg.execute(_PG_INSERT_CLS, *_columns(new), today, now)
+    if old:
+        await pg.execute(
+            "UPDATE classification AS c SET grade = v.grade, ruleset = v.ruleset, as_of = $6, "
+            "reasons = v.reasons::jsonb, supervision = v.supervision::jsonb, computed_at = $7 "
+            "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+            "AS v(code, grade, ruleset, reasons, supervision) WHERE c.code = v.code",
+            *_columns(old),
+            today,
+            now,
+        )
+
+
 async def write_history(
     session: AsyncSession, changed: Sequence[Write], *, today: date, now: datetime, trigger: str
 ) -> None:
-    """One grade_change row per change of grade (dialect-neutral insert)."""
+    """One grade_change row per change of grade."""
     if not changed:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        await _history_pg(await _driver(session), changed, today=today, now=now, trigger=trigger)
         return
     await session.execute(
         insert(GradeChange.__table__),  # type: ignore[attr-defined]
@@ -311,26 +344,30 @@ async def record_changes_pg(
     if not changed:
         return
     pg = await _driver(session)
-    codes = [w.code for w in changed]
-    grades = [w.grade for w in changed]
+    await _history_pg(pg, changed, today=today, now=now, trigger=trigger)
+    await pg.execute(
+        "UPDATE enterprise AS e SET grade = v.grade "
+        "FROM unnest($1::text[], $2::text[]) AS v(code, grade) "
+        "WHERE e.code = v.code AND e.grade IS DISTINCT FROM v.grade",
+        [w.code for w in changed],
+        [w.grade for w in changed],
+    )
+
+
+async def _history_pg(
+    pg: Any, changed: Sequence[Write], *, today: date, now: datetime, trigger: str
+) -> None:
     await pg.execute(
         "INSERT INTO grade_change (code, from_grade, to_grade, at, as_of, ruleset, trigger, "
         "reasons) SELECT v.code, v.from_grade, v.to_grade, $5, $6, v.ruleset, $7, "
         "v.reasons::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
         "$8::text[]) AS v(code, from_grade, to_grade, ruleset, reasons)",
-        codes,
+        [w.code for w in changed],
         [w.previous for w in changed],
-        grades,
+        [w.grade for w in changed],
         [w.ruleset for w in changed],
         now,
         today,
         trigger,
         [orjson.dumps(w.reasons).decode() for w in changed],
-    )
-    await pg.execute(
-        "UPDATE enterprise AS e SET grade = v.grade "
-        "FROM unnest($1::text[], $2::text[]) AS v(code, grade) "
-        "WHERE e.code = v.code AND e.grade IS DISTINCT FROM v.grade",
-        codes,
-        grades,
     )
