@@ -3,9 +3,9 @@ list shows listed, removed (credit repair) and expired entries.
 
 Every step goes through the same store functions as the API (penalty records through
 :func:`service.store.records.create`, transitions through
-:func:`service.store.blacklist.apply`), dated relative to ``today``. Deterministic and safe
-to run twice: the penalty records are replays of the same ``source_ref`` and an entry that
-already rests on a penalty is left as it is.
+:func:`service.store.blacklist.apply`), dated relative to the day of the first run. Safe to run
+again on any later day: a plan whose penalty (its ``source_ref``) is already stored is
+left as it is.
 """
 
 from __future__ import annotations
@@ -15,14 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from service.auth import Principal
 from service.credit.codes import parse_code
 from service.credit.deadlines import add_years
-from service.models import BlacklistEntry
 from service.schemas.records import RECORD_ADAPTER
 from service.store import blacklist, enterprises, grading, records
 
@@ -103,17 +100,16 @@ async def load_blacklist_demo(
     """Take the first demo enterprises through the procedure; returns a summary line."""
     made = 0
     for code, plan in zip(codes, _PLANS, strict=False):
+        # Dated from the day of the first run: on a later day the same plan would date its
+        # penalty differently and clash with the one stored under the same source_ref.
+        if await records.original(session, principal.agency_id, plan.ref) is not None:
+            continue
         decided_on = today - timedelta(days=plan.decided_ago)
         # 21 days hold the 5-working-day defence window even around a long holiday (Art.13).
         proposed_on = decided_on - timedelta(days=21)
         pid = await _penalty_id(
             session, principal, code, plan, proposed_on - timedelta(days=3), today, now
         )
-        existing = await session.execute(
-            select(col(BlacklistEntry.id)).where(col(BlacklistEntry.penalty_record_id) == pid)
-        )
-        if existing.first() is not None:
-            continue
         enterprise = await enterprises.get(session, parse_code(code))
         row = await blacklist.propose(
             session,

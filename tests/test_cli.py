@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -68,10 +69,17 @@ def test_agency_create_rejects_bad_options(db_env: Path, args: list[str]) -> Non
     assert result.exit_code == 2
 
 
-def test_demo_is_safe_to_run_twice(db_env: Path) -> None:
+@pytest.mark.parametrize("days_later", [0, 30])
+def test_demo_is_safe_to_run_twice(
+    db_env: Path, monkeypatch: pytest.MonkeyPatch, days_later: int
+) -> None:
     import sqlite3
 
-    for _ in range(2):
+    from service.models.base import utcnow
+
+    first = utcnow()
+    for now in (first, first + timedelta(days=days_later)):
+        monkeypatch.setattr("service.demo.utcnow", lambda now=now: now)
         result = runner.invoke(app, ["demo", "--enterprises", "40"])
         assert result.exit_code == 0, result.output
     assert (db_env.parent / ".qcredit-demo-key").read_text().startswith("qck_")
