@@ -1,4 +1,6 @@
-"""Per-client-IP rate limit on the public API (``/public/v1``), moving window, in memory.
+"""Per-client-IP rate limit on what anyone may call without a key — the public API
+(``/public/v1``) and the portal pages that search or screen (``/blacklist``, ``/screen``) —
+moving window, in memory, one budget per client across all of them.
 
 Each app instance keeps its own counters (``limits`` in-memory storage): with N replicas
 behind a balancer a client gets at most N times the limit, which is the price of needing
@@ -21,19 +23,22 @@ from service.errors import RateLimited
 from service.handlers import send_problem
 
 PUBLIC_PREFIX = "/public/v1"
+LIMITED_PREFIXES = (PUBLIC_PREFIX, "/blacklist", "/screen")
 
 
 class PublicRateLimitMiddleware:
-    def __init__(self, app: ASGIApp, per_minute: int, prefix: str = PUBLIC_PREFIX) -> None:
+    def __init__(
+        self, app: ASGIApp, per_minute: int, prefixes: tuple[str, ...] = LIMITED_PREFIXES
+    ) -> None:
         self.app = app
-        self.prefix = prefix
+        self.prefixes = prefixes
         self.item = RateLimitItemPerMinute(max(1, per_minute))
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
     def _applies(self, scope: Scope) -> bool:
         path: str = scope.get("path", "")
-        return scope["type"] == "http" and (
-            path == self.prefix or path.startswith(self.prefix + "/")
+        return scope["type"] == "http" and any(
+            path == p or path.startswith(p + "/") for p in self.prefixes
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     # Seconds a running server trusts a key it has checked: a revoked key stops working
     # within this time on every worker; 0 checks the database on every request.
     auth_cache_seconds: float = 10.0
-    # Requests per minute per client IP on /public/v1.
+    # Requests per minute per client IP on /public/v1 and the portal search/screen pages.
     public_rate_limit: int = 120
     # HMAC key for signed screening receipts; generated per database when empty.
     receipt_secret: str = ""

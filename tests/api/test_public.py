@@ -210,6 +210,9 @@ async def test_rate_limit(settings: Settings, clock: FixedClock) -> None:
             assert 1 <= int(r.headers["retry-after"]) <= 60
             assert r.json()["rule"] == "public-rate-limit"
             assert r.headers["ratelimit-remaining"] == "0"
+            # The portal's search and screening pages draw on the same budget.
+            assert (await c.get("/blacklist", params={"q": "乳业"})).status_code == 429
+            assert (await c.post("/screen", data={"codes": "x"})).status_code == 429
             # The agency API is not rate-limited per IP.
             assert (await c.get("/healthz")).status_code == 200
         other = httpx.ASGITransport(app=app, client=("198.51.100.1", 4000))
