@@ -171,8 +171,11 @@ def add_months(d: date, n: int) -> date:
     Plain arithmetic, not ``relativedelta``: the duplicate-sampling check of a bulk ingest
     calls this hundreds of thousands of times, and relativedelta costs ~4 µs a call."""
     year, month0 = divmod(d.year * 12 + d.month - 1 + n, 12)
-    month = month0 + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+    last = 29 if month0 == 1 and calendar.isleap(year) else _MONTH_DAYS[month0]
+    return date(year, month0 + 1, min(d.day, last))
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def add_years(d: date, n: int) -> date:
