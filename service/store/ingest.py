@@ -5,6 +5,10 @@ tagged by ``kind``), look up the chunk's enterprises and existing source_refs wi
 query each, then insert the new rows with one multi-row ``INSERT ... ON CONFLICT DO
 NOTHING``. Classes are re-graded once per batch for the codes touched.
 
+A chunk's insert runs while the caller reads and validates the next one (the database and
+this process work at the same time): :meth:`Ingest.add` returns once the chunk's rows are
+ready and its write has started; every other step waits for that write first.
+
 Idempotency: an item whose (agency, source_ref) exists with the same body is a duplicate and
 answers with the original id, so a client may retry a whole batch after a timeout. The same
 source_ref with another body is rejected as a conflict, never stored twice.
@@ -12,6 +16,8 @@ source_ref with another body is rejected as a conflict, never stored twice.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,7 +32,7 @@ from service.auth import Principal
 from service.credit import followup
 from service.credit.codes import CodeError, ParsedCode, try_parse
 from service.credit.deadlines import WorkCalendar
-from service.credit.records import check_record
+from service.credit.records import Problem, check_record
 from service.errors import FieldError
 from service.models import CreditRecord, Enterprise
 from service.ndjson import ParseError, RawItem
@@ -37,6 +43,23 @@ from service.store import record_rows as rr
 MAX_ITEMS = 100_000
 CHUNK = 5_000
 CODES_PER_QUERY = 5_000
+# Validating a chunk is pure CPU; yielding to the event loop this often lets the previous
+# chunk's insert move on to its next round trip meanwhile.
+_YIELD_EVERY = 250
+
+
+@dataclass(slots=True)
+class _Valid:
+    """A structurally valid item with the per-item work that needs no database done, so
+    that it overlaps the previous chunk's insert; its problems are reported later, in the
+    order the checks have always run (enterprise and jurisdiction first)."""
+
+    item: RawItem
+    code: str  # normalized; "org:<org code>" until resolved to a USCC
+    record: Any
+    data: dict[str, Any]
+    problems: list[Problem]
+    digest: str | None  # None for org codes: hashed once the USCC is known
 
 
 @dataclass(slots=True)
@@ -71,6 +94,7 @@ class Ingest:
     _codes: dict[str, ParsedCode | CodeError] = field(default_factory=dict)  # as sent -> parsed
     # (index, id, code, category, level, sampled on) of inspections stored by this batch
     _inspections: list[tuple[int, int, str, str, str, date]] = field(default_factory=list)
+    _writing: asyncio.Future[None] | None = None  # the previous chunk's insert
 
     async def start(self) -> Ingest:
         self._catalog = await rr.catalog_codes(self.session)
@@ -86,21 +110,26 @@ class Ingest:
         )
 
     async def add(self, items: Sequence[RawItem]) -> None:
-        """Validate and store one chunk (any size; callers send about :data:`CHUNK`)."""
+        """Validate one chunk (any size; callers send about :data:`CHUNK`) and start
+        storing it."""
         self.received += len(items)
+        parsed = []
+        for n, item in enumerate(items):
+            if n % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+            valid = self._parse(item)
+            if valid is not None:
+                parsed.append(valid)
+        await self.drain()
         if self.session.get_bind().dialect.name == "postgresql":
             # The lookups below send thousands of keys. A generic plan of a reused prepared
             # statement sees them as parameters: no hashed IN-list, no real estimates, and a
             # filter that compares each row with every key. Plan each query for its values.
             await self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        parsed = []
-        for item in items:
-            result = self._parse(item)
-            if result is not None:
-                parsed.append((item, *result))
-        await self._resolve_codes({code for _, code, _ in parsed})
+        await self._resolve_codes({v.code for v in parsed})
         candidates = []
-        for item, code, record in parsed:
+        for v in parsed:
+            item, code, record = v.item, v.code, v.record
             region = self._regions.get(code)
             if region is None:
                 msg = f"no enterprise {code}; register it with PUT /v1/enterprises/{code}"
@@ -120,10 +149,24 @@ class Ingest:
                     record.source_ref,
                 )
                 continue
-            candidates.append((item, code, region, record))
-        await self._insert(self._prepare(candidates))
+            candidates.append((v, region))
+        ready = self._prepare(candidates)
+        if ready:
+            self._writing = asyncio.ensure_future(self._insert(ready))
 
-    def _parse(self, item: RawItem) -> tuple[str, Any] | None:
+    async def drain(self) -> None:
+        """Wait for the chunk being stored; its errors surface here."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await writing
+
+    async def abandon(self) -> None:
+        """The batch failed: let the write in flight end before the session rolls back
+        (its own outcome no longer matters)."""
+        with contextlib.suppress(Exception):
+            await self.drain()
+
+    def _parse(self, item: RawItem) -> _Valid | None:
         value = item.value
         if isinstance(value, ParseError):
             self._reject(
@@ -164,7 +207,18 @@ class Ingest:
         if errors or record is None or code is None:
             self._reject(item, errors, body.get("source_ref"))
             return None
-        return code, record
+        assert self._cal is not None
+        data, fields = rr.split_fields(record)
+        problems = check_record(
+            record.kind,
+            record.occurred_on,
+            fields,
+            today=self.today,
+            catalog=self._catalog,
+            cal=self._cal,
+        )
+        digest = None if code.startswith("org:") else _hash(code, record, data)
+        return _Valid(item, code, record, data, problems, digest)
 
     async def _resolve_codes(self, codes: set[str]) -> None:
         """Region of every enterprise named in the chunk (org codes resolved to USCCs)."""
@@ -200,18 +254,15 @@ class Ingest:
     def _uscc(self, code: str) -> str:
         return self._org_codes.get(code[4:]) or code if code.startswith("org:") else code
 
-    def _prepare(self, candidates: list[tuple[RawItem, str, str, Any]]) -> list[_Ready]:
-        """Hash each item, fold repeats within the batch, apply the record rules; return the
-        rows to insert. Stored duplicates and conflicts are found by the insert itself."""
-        assert self._cal is not None
+    def _prepare(self, candidates: list[tuple[_Valid, str]]) -> list[_Ready]:
+        """Fold repeats within the batch, apply the record rules; return the rows to
+        insert. Stored duplicates and conflicts are found by the insert itself."""
         ready: list[_Ready] = []
-        for item, raw_code, region, record in candidates:
-            code = self._uscc(raw_code)
+        for v, region in candidates:
+            item, record, data = v.item, v.record, v.data
+            code = self._uscc(v.code)
             kind = record.kind
-            data, fields = rr.split_fields(record)
-            digest = rr.body_hash(
-                code, kind, record.source_ref, record.occurred_on.isoformat(), data
-            )
+            digest = v.digest or _hash(code, record, data)
             earlier = self._seen.get(record.source_ref)
             if earlier is not None:
                 if earlier[0] == digest:
@@ -225,16 +276,8 @@ class Ingest:
                     )
                 continue
             self._seen[record.source_ref] = (digest, item.index)
-            problems = check_record(
-                kind,
-                record.occurred_on,
-                fields,
-                today=self.today,
-                catalog=self._catalog,
-                cal=self._cal,
-            )
-            if problems:
-                self._reject(item, rr.problem_errors(problems), record.source_ref)
+            if v.problems:
+                self._reject(item, rr.problem_errors(v.problems), record.source_ref)
                 continue
             row = rr.row_values(
                 code=code,
@@ -337,6 +380,7 @@ class Ingest:
         """Order 18 Art.8 duplicate-sampling warnings for the inspections this batch stored,
         against every current inspection of the same producer and product (stored before or
         in this batch). Once per batch: a query per chunk would re-read the same rows."""
+        await self.drain()
         pending, self._inspections = self._inspections, []
         if not pending:
             return
@@ -368,12 +412,14 @@ class Ingest:
 
     async def regrade(self, codes: Iterable[str]) -> None:
         """Set-based: one read per chunk of codes, only changed classes written."""
+        await self.drain()
         await regrade_bulk.regrade(
             self.session, codes, today=self.today, now=self.now, trigger="record"
         )
 
     async def finish(self, *, regrade: bool = True, audit: bool = True) -> BatchOut:
         """Settle in-batch repeats, re-grade, audit once, and say exactly what was kept."""
+        await self.drain()
         for index, earlier in sorted(self._same_as.items()):
             if earlier in self.ids:
                 self.ids[index] = self.ids[earlier]
@@ -399,3 +445,7 @@ class Ingest:
             duplicate_indexes=sorted(self.duplicate_indexes),
             warnings=self.warnings,
         )
+
+
+def _hash(code: str, record: Any, data: dict[str, Any]) -> str:
+    return rr.body_hash(code, record.kind, record.source_ref, record.occurred_on.isoformat(), data)
