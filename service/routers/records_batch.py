@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from service import ndjson
+from service import gcpause, ndjson
 from service.auth import Scope
 from service.deps import NowDep, PrincipalDep, SessionDep, TodayDep, require
 from service.errors import (
@@ -78,8 +78,21 @@ async def post_batch(
     media = (
         (request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
     )
-    job = await ingest.Ingest(session, principal, today, now).start()
     digest = hashlib.sha256()
+    with gcpause.paused():
+        job = await ingest.Ingest(session, principal, today, now).start()
+        try:
+            await _feed(request, media, job, digest)
+        except BaseException:
+            await job.abandon()
+            raise
+        ledger.context(session).body_sha256 = digest.hexdigest()
+        out = await job.finish()
+    return Response(orjson.dumps(out.model_dump(mode="json")), media_type="application/json")
+
+
+async def _feed(request: Request, media: str, job: ingest.Ingest, digest: Any) -> None:
+    """Hand the body to ``job`` chunk by chunk, hashing it on the way."""
     if media in NDJSON_TYPES:
         chunk: list[ndjson.RawItem] = []
         async for item in ndjson.ndjson_items(_hashed(request.stream(), digest)):
@@ -102,9 +115,6 @@ async def post_batch(
             f'send application/json ({{"records": [...]}}) or application/x-ndjson, not {media}',
             rule="content-type",
         )
-    ledger.context(session).body_sha256 = digest.hexdigest()
-    out = await job.finish()
-    return Response(orjson.dumps(out.model_dump(mode="json")), media_type="application/json")
 
 
 def _too_many() -> PayloadTooLarge:
