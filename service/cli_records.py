@@ -21,7 +21,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlmodel import col
 
-from service import ndjson
+from service import gcpause, ndjson
 from service.auth import Principal, Scope, principal_of
 from service.clock import Clock
 from service.db import Database
@@ -116,28 +116,29 @@ async def run_import(
 
         async def flush() -> None:
             nonlocal job
-            async with db.session(write=True) as session:
-                ledger.set_context(
-                    session,
-                    ledger.WriteContext(
-                        agency_id=principal.agency_id,
-                        request_id=f"cli-import:{path.name}",
-                        body_sha256=digest.hexdigest(),
-                    ),
-                )
-                if job is None:
-                    job = await ingest.Ingest(
-                        session, principal, clock.today(), clock.now()
-                    ).start()
-                job.session = session
-                before = job.accepted
-                await job.add(pending)
-                await job.sampling_warnings()
-                await job.regrade(job.codes)
-                job.codes.clear()
-                if job.accepted > before:
-                    ledger.audit(session, "record.import", "batch")
-                await ledger.commit(session)
+            with gcpause.paused():
+                async with db.session(write=True) as session:
+                    ledger.set_context(
+                        session,
+                        ledger.WriteContext(
+                            agency_id=principal.agency_id,
+                            request_id=f"cli-import:{path.name}",
+                            body_sha256=digest.hexdigest(),
+                        ),
+                    )
+                    if job is None:
+                        job = await ingest.Ingest(
+                            session, principal, clock.today(), clock.now()
+                        ).start()
+                    job.session = session
+                    before = job.accepted
+                    await job.add(pending)
+                    await job.sampling_warnings()
+                    await job.regrade(job.codes)
+                    job.codes.clear()
+                    if job.accepted > before:
+                        ledger.audit(session, "record.import", "batch")
+                    await ledger.commit(session)
             progress(job.received, job.accepted)
             pending.clear()
 

@@ -7,7 +7,6 @@ run (:func:`make_context`), not per chunk.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from service import gcpause
 from service.credit.classification import (
     RuleSet,
     Supervision,
@@ -110,13 +110,8 @@ def evaluate(chunk: RawChunk, today: date, ctx: Context) -> Evaluated:
     what is stored (grade, rule set, reasons or plan)."""
     # A chunk allocates ~10 objects per record and frees them all together: the cyclic
     # GC finds nothing to collect, yet its passes cost a quarter of the time.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gcpause.paused():
         return _evaluate(chunk, today, ctx)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _evaluate(chunk: RawChunk, today: date, ctx: Context) -> Evaluated:
