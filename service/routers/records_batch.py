@@ -88,7 +88,7 @@ async def post_batch(
             raise
         ledger.context(session).body_sha256 = digest.hexdigest()
         out = await job.finish()
-    return Response(orjson.dumps(out.model_dump(mode="json")), media_type="application/json")
+    return Response(out.model_dump_json(), media_type="application/json")
 
 
 async def _feed(request: Request, media: str, job: ingest.Ingest, digest: Any) -> None:
