@@ -32,10 +32,6 @@ def get_db(request: Request) -> Database:
     return db
 
 
-async def _database(request: Request) -> Database:
-    return get_db(request)
-
-
 def write_context(request: Request) -> ledger.WriteContext:
     """Who writes and why, for this request's audit entries; shared by the session and the
     caller dependencies so neither depends on the other's order."""
@@ -76,7 +72,6 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-DatabaseDep = Annotated[Database, Depends(_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 

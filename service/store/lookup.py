@@ -40,10 +40,6 @@ BY_ORG_CODE = _SELECT + "WHERE e.org_code = $1"
 class Stale(Exception):
     """The stored class is not today's under the active rule set: evaluate live."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
 
 async def enterprise_document(db: Database, code: ParsedCode, today: date) -> dict[str, Any] | None:
     """The `EnterpriseOut` document, None when no such enterprise; raises `Stale` when only
