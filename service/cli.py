@@ -153,7 +153,8 @@ def agency_list(
 
 @agency_app.command("revoke")
 def agency_revoke(agency_id: Annotated[int, typer.Argument(help="Agency id")]) -> None:
-    """Revoke an agency: all its keys stop working at once."""
+    """Revoke an agency: its keys stop working at once for new server processes and within
+    QCREDIT_AUTH_CACHE_SECONDS for running ones."""
 
     async def work(session: AsyncSession) -> bool:
         return await agencies.revoke(session, agency_id)
@@ -161,7 +162,10 @@ def agency_revoke(agency_id: Annotated[int, typer.Argument(help="Agency id")]) -
     if not run_in_session(Settings(), work):
         console.print(f"[red]no agency {agency_id}[/red]")
         raise typer.Exit(1)
-    console.print(f"agency {agency_id} revoked")
+    console.print(
+        f"agency {agency_id} revoked; running servers refuse its keys within "
+        f"{Settings().auth_cache_seconds:g} s"
+    )
 
 
 @app.command()
