@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import asyncpg
 import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -70,6 +72,40 @@ def _numbered_qmarks(sql: str) -> str:
     return re.sub(r"\$(\d+)", r"?\1", sql)
 
 
+# Errors after which a PostgreSQL connection is unusable (not the statement's own errors).
+_LOST_CONNECTION = (
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+)
+
+
+async def _driver(conn: AsyncConnection) -> Any:
+    return (await conn.get_raw_connection()).driver_connection
+
+
+async def _pg_row(
+    conn: AsyncConnection, sql: str, params: tuple[Any, ...]
+) -> dict[str, Any] | None:
+    try:
+        record = await (await _driver(conn)).fetchrow(sql, *params)
+    except _LOST_CONNECTION:
+        await conn.invalidate()  # not back into the pool
+        raise
+    return None if record is None else dict(record.items())
+
+
+async def _sqlite_row(driver: Any, sql: str, params: tuple[Any, ...]) -> dict[str, Any] | None:
+    async with driver.execute(_numbered_qmarks(sql), params) as cursor:
+        row = await cursor.fetchone()
+        names = [d[0] for d in cursor.description]
+    return None if row is None else dict(zip(names, row, strict=True))
+
+
 class Database:
     """Owns the engine and the two session factories (read and write)."""
 
@@ -96,17 +132,23 @@ class Database:
         """One read statement straight on the driver connection (``$1``… placeholders):
         no ORM, no compiled-statement cache, no BEGIN — for the few hot reads whose single
         statement is its own snapshot. Values come back as the driver decodes them
-        (SQLite: dates and JSON as text), so callers normalise per backend."""
-        async with self.engine.connect() as conn:
-            driver = (await conn.get_raw_connection()).driver_connection
-            assert driver is not None
-            if not self.is_sqlite:
-                record = await driver.fetchrow(sql, *params)
-                return None if record is None else dict(record.items())
-            async with driver.execute(_numbered_qmarks(sql), params) as cursor:
-                row = await cursor.fetchone()
-                names = [d[0] for d in cursor.description]
-            return None if row is None else dict(zip(names, row, strict=True))
+        (SQLite: dates and JSON as text), so callers normalise per backend.
+
+        The driver's errors bypass SQLAlchemy, which would otherwise notice that the server
+        dropped its connections (restart, failover) and start a new pool, as it does on the
+        ORM path. So that is done here, and the read — safe to repeat — is tried once more
+        on a fresh connection."""
+        if self.is_sqlite:
+            async with self.engine.connect() as conn:
+                return await _sqlite_row(await _driver(conn), sql, params)
+        try:
+            async with self.engine.connect() as conn:
+                return await _pg_row(conn, sql, params)
+        except _LOST_CONNECTION:
+            # the other idle connections went with it; those in use are dropped on return
+            await self.engine.dispose()
+            async with self.engine.connect() as conn:
+                return await _pg_row(conn, sql, params)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -3,9 +3,11 @@ answers, including the listing-in-force boundary; keys are cached for a bounded 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -116,3 +118,32 @@ async def test_auth_cache_off_checks_every_request(
             assert (await client.get("/v1/catalog", headers=key.headers)).status_code == 401
     finally:
         await uncached.state.db.dispose()
+
+
+async def test_lookup_survives_connections_the_server_dropped(
+    client: httpx.AsyncClient, national: Any, app: Any, database_url: str
+) -> None:
+    """After a database restart or failover every pooled connection is dead; the lookup
+    (one read, safe to repeat) reconnects instead of failing on each of them."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server to drop connections")
+    uscc = code(44)
+    await listed(client, national.headers, uscc, "L44")
+
+    async def lookups(n: int) -> list[int]:
+        url = f"/v1/enterprises/{uscc}"
+        got = await asyncio.gather(*(client.get(url, headers=national.headers) for _ in range(n)))
+        return [r.status_code for r in got]
+
+    assert await lookups(6) == [200] * 6  # the pool now holds several connections
+    admin = await asyncpg.connect(database_url.replace("+asyncpg", ""))
+    try:
+        killed = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+    assert killed >= 1
+    assert await lookups(1) == [200]
+    assert await lookups(6) == [200] * 6
