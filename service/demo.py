@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth import ALL_SCOPES, Level, principal_of
+from service.clock import CHINA
 from service.credit.codes import make_uscc, parse_code
 from service.demo_blacklist import load_blacklist_demo
 from service.demo_records import load_records_demo
@@ -127,7 +128,7 @@ async def load_demo(session: AsyncSession, count: int) -> tuple[str, str]:
         key = await agencies.add_key(session, agency.id)
     assert agency.id is not None
     now = utcnow()
-    today = now.date()
+    today = now.astimezone(CHINA).date()  # legal days are China days, as the Clock's
     codes = []
     for code, body in demo_enterprises(count):
         parsed = parse_code(code)

@@ -38,6 +38,9 @@ from service.models import (
 from service.store import dossiers, ledger
 
 ACTIVE_RULESET_KEY = "active_ruleset"
+# The last day on which a full re-grade evaluated every enterprise under the active rule
+# set and wrote what differed: an unchanged class stored earlier is that day's class too.
+GRADED_THROUGH_KEY = "graded_through"
 MAX_RULESET_ID = 64  # ruleset.id and the ruleset columns that cite it
 
 
@@ -58,6 +61,14 @@ async def all_rulesets(session: AsyncSession) -> dict[str, RuleSet]:
 async def active_ruleset_id(session: AsyncSession) -> str:
     setting = await session.get(RegistrySetting, ACTIVE_RULESET_KEY)
     return setting.value if setting else DEFAULT_RULESET_ID
+
+
+async def mark_graded_through(session: AsyncSession, day: date) -> None:
+    setting = await session.get(RegistrySetting, GRADED_THROUGH_KEY)
+    if setting is None:
+        session.add(RegistrySetting(key=GRADED_THROUGH_KEY, value=day.isoformat()))
+    elif setting.value < day.isoformat():
+        setting.value = day.isoformat()
 
 
 async def ruleset_by_id(session: AsyncSession, ruleset_id: str) -> RuleSet:

@@ -2,8 +2,9 @@
 active rule set and whether a listing is in force — the read agencies make most.
 
 `views.enterprise_out` assembles the same document from the ORM and live classification;
-this module serves it only when the stored class is exact (computed for today under the
-active rule set), and says so by returning None otherwise.
+this module serves it only when the stored class is exact — computed under the active rule
+set today, or earlier and confirmed unchanged by today's full re-grade (`graded_through`) —
+and raises `Stale` otherwise.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from service.credit.codes import ParsedCode
 from service.credit.regions import region_name
 from service.credit.ruleset import DEFAULT_RULESET_ID
 from service.db import Database
-from service.store.grading import ACTIVE_RULESET_KEY
+from service.store.grading import ACTIVE_RULESET_KEY, GRADED_THROUGH_KEY
 
 # The listing test is dossiers.listing_in_force_clause (Order 44 Art.21: in force from
 # decided_on until expires_on or removed_on); a test holds the two to the same answers.
@@ -27,6 +28,8 @@ SELECT e.code, e.org_code, e.name, e.region_code, e.industry, e.address,
        c.grade, c.ruleset, c.as_of, c.reasons, c.supervision,
        (SELECT s.value FROM registry_setting s WHERE s.key = '{ACTIVE_RULESET_KEY}')
            AS active_ruleset,
+       (SELECT s.value FROM registry_setting s WHERE s.key = '{GRADED_THROUGH_KEY}')
+           AS graded_through,
        EXISTS (SELECT 1 FROM blacklist_entry b
                WHERE b.code = e.code AND b.status IN ('listed', 'removed')
                  AND b.decided_on <= $2 AND b.expires_on > $2
@@ -50,7 +53,9 @@ async def enterprise_document(db: Database, code: ParsedCode, today: date) -> di
         return None
     if db.is_sqlite:
         row = _from_sqlite(row)
-    if row["as_of"] != today or row["ruleset"] != (row["active_ruleset"] or DEFAULT_RULESET_ID):
+    if row["ruleset"] != (row["active_ruleset"] or DEFAULT_RULESET_ID) or (
+        row["as_of"] != today and row["graded_through"] != today.isoformat()
+    ):
         raise Stale(row["code"])
     org = row["org_code"]
     supervision = row["supervision"]
@@ -69,7 +74,7 @@ async def enterprise_document(db: Database, code: ParsedCode, today: date) -> di
             "code": row["code"],
             "grade": row["grade"],
             "ruleset": row["ruleset"],
-            "as_of": row["as_of"],
+            "as_of": today,
             "known_at": None,
             # rebuilt key by key: the schema's order (jsonb keeps its own) and nothing more
             "reasons": [

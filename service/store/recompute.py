@@ -202,8 +202,19 @@ async def recompute(
             await _run_range(db, spec, "", None, summary, report)
     except RulesetChanged:
         summary.superseded = True
+    if region is None and not summary.superseded:
+        await _mark_graded_through(db, ruleset_id, today)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+async def _mark_graded_through(db: Database, ruleset_id: str, today: date) -> None:
+    """Every class is now ``today``'s: lookups may serve an unchanged row stored earlier
+    (its ``as_of`` is when it last changed) without evaluating it again."""
+    async with db.session(write=True) as session:
+        if await grading.active_ruleset_id(session) == ruleset_id:
+            await grading.mark_graded_through(session, today)
+            await ledger.commit(session)
 
 
 async def _run_sqlite(

@@ -60,6 +60,44 @@ async def test_stale_stored_class_is_evaluated_live(
     assert body["blacklisted"] is True
 
 
+async def test_unchanged_class_is_served_after_the_daily_regrade_without_evaluating(
+    client: httpx.AsyncClient,
+    national: Any,
+    clock: FixedClock,
+    app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The daily full re-grade writes only classes that changed; it marks the day, so an
+    unchanged class stored earlier is served as that day's without a live evaluation."""
+    uscc = code(45)
+    await listed(client, national.headers, uscc, "L45")
+    day = T0 + timedelta(days=1)
+    set_day(clock, day)
+    summary = await recompute.recompute(app.state.db, today=day)
+    assert summary.written == 0  # nothing changed overnight: the stored row is T0's
+    expected = await _live_document(app, uscc, day)
+
+    live = views.enterprise_out
+    evaluations: list[str] = []
+
+    async def counted(*args: Any) -> Any:
+        evaluations.append(args[1].code)
+        return await live(*args)
+
+    monkeypatch.setattr(views, "enterprise_out", counted)
+    body = (await client.get(f"/v1/enterprises/{uscc}", headers=national.headers)).json()
+    assert body["classification"]["as_of"] == day.isoformat()
+    assert body == expected
+    assert evaluations == []
+    # a region's re-grade covers only part of the registry: it marks no day
+    later = day + timedelta(days=1)
+    set_day(clock, later)
+    await recompute.recompute(app.state.db, today=later, region=uscc[2:4])
+    body = (await client.get(f"/v1/enterprises/{uscc}", headers=national.headers)).json()
+    assert body["classification"]["as_of"] == later.isoformat()
+    assert evaluations == [uscc]
+
+
 @pytest.mark.parametrize(
     ("day", "in_force"),
     [(date(2029, 6, 14), True), (date(2029, 6, 15), False)],  # Order 44 Art.21: 3 years
