@@ -84,15 +84,21 @@ _LOST_CONNECTION = (
 )
 
 
-async def _driver(conn: AsyncConnection) -> Any:
-    return (await conn.get_raw_connection()).driver_connection
+async def driver_of(conn: AsyncConnection | AsyncSession) -> Any:
+    """The driver's own connection (asyncpg or aiosqlite) under ``conn`` — for a session,
+    under its connection, inside its transaction — for driver-level SQL on hot paths."""
+    if isinstance(conn, AsyncSession):
+        conn = await conn.connection()
+    driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None
+    return driver
 
 
 async def _pg_row(
     conn: AsyncConnection, sql: str, params: tuple[Any, ...]
 ) -> dict[str, Any] | None:
     try:
-        record = await (await _driver(conn)).fetchrow(sql, *params)
+        record = await (await driver_of(conn)).fetchrow(sql, *params)
     except _LOST_CONNECTION:
         await conn.invalidate()  # not back into the pool
         raise
@@ -140,7 +146,7 @@ class Database:
         on a fresh connection."""
         if self.is_sqlite:
             async with self.engine.connect() as conn:
-                return await _sqlite_row(await _driver(conn), sql, params)
+                return await _sqlite_row(await driver_of(conn), sql, params)
         try:
             async with self.engine.connect() as conn:
                 return await _pg_row(conn, sql, params)

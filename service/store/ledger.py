@@ -21,6 +21,7 @@ from sqlalchemy import event, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from service.db import driver_of
 from service.models import AuditEntry, Event, utcnow
 
 _PENDING = "qcredit_pending"
@@ -140,9 +141,7 @@ async def _insert_events(session: AsyncSession, events: list[dict[str, Any]]) ->
     if len(events) < _COPY_EVENTS_FROM or session.get_bind().dialect.name != "postgresql":
         await session.execute(insert(Event), events)
         return
-    conn = await session.connection()
-    pg = (await conn.get_raw_connection()).driver_connection
-    assert pg is not None
+    pg = await driver_of(session)
     dumps = orjson.dumps
     await pg.copy_records_to_table(
         "event",

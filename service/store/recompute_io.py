@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.credit.dossier import RecordStatus
+from service.db import driver_of
 from service.models import (
     BlacklistEntry,
     ClassificationRow,
@@ -57,12 +58,6 @@ _PG_RANGE = "code BETWEEN $1 AND $2"
 _PG_LIST = "code = ANY($1::text[])"
 
 
-async def _driver(session: AsyncSession) -> Any:
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    return raw.driver_connection
-
-
 async def read_pg(
     session: AsyncSession,
     *,
@@ -73,7 +68,7 @@ async def read_pg(
     today: date,
 ) -> RawChunk | None:
     """The next ``limit`` enterprises with code in (after, upto] and what they need."""
-    pg = await _driver(session)
+    pg = await driver_of(session)
     where: list[str] = ["code > $1"]
     args: list[Any] = [after]
     if upto is not None:
@@ -146,7 +141,7 @@ async def write_pg(
     and inserted only if nobody inserted it meanwhile: a concurrent request's newer
     result always wins over this chunk's older snapshot.
     """
-    pg = await _driver(session)
+    pg = await driver_of(session)
     done: set[str] = set()
     new = [w for w in writes if w.previous is None]
     old = [w for w in writes if w.previous is not None]
@@ -272,7 +267,7 @@ async def _write_plain_pg(
 ) -> None:
     """:func:`write_plain` as two ``unnest`` statements: an executemany of 20,000 rows costs
     ~45 µs a row on asyncpg, an array statement a fraction of that."""
-    pg = await _driver(session)
+    pg = await driver_of(session)
     new = [w for w in writes if w.previous is None]
     old = [w for w in writes if w.previous is not None]
     if new:
@@ -296,7 +291,7 @@ async def write_history(
     if not changed:
         return
     if session.get_bind().dialect.name == "postgresql":
-        await _history_pg(await _driver(session), changed, today=today, now=now, trigger=trigger)
+        await _history_pg(await driver_of(session), changed, today=today, now=now, trigger=trigger)
         return
     await session.execute(
         insert(GradeChange.__table__),  # type: ignore[attr-defined]
@@ -343,7 +338,7 @@ async def record_changes_pg(
     written here cannot be overtaken before then."""
     if not changed:
         return
-    pg = await _driver(session)
+    pg = await driver_of(session)
     await _history_pg(pg, changed, today=today, now=now, trigger=trigger)
     await pg.execute(
         "UPDATE enterprise AS e SET grade = v.grade "

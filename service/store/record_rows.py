@@ -24,6 +24,7 @@ from sqlmodel import col
 from service.credit import followup
 from service.credit.deadlines import WorkCalendar
 from service.credit.records import Problem
+from service.db import driver_of
 from service.errors import FieldError
 from service.models import CatalogCategory, CreditRecord
 from service.schemas.records import (
@@ -200,10 +201,7 @@ async def copy_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> di
     paths may use driver SQL). No bind-parameter limit, no per-row statement overhead."""
     if not rows:
         return {}
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    pg = raw.driver_connection
-    assert pg is not None
+    pg = await driver_of(session)
     cols = ", ".join(_COPY_COLUMNS)
     await pg.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {_COPY_TABLE} "

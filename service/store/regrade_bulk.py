@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.credit.dossier import RecordStatus
+from service.db import driver_of
 from service.models import ClassificationRow, CreditRecord, Enterprise, StoredRuleSet
 from service.store import dossiers, grading, ledger
 from service.store import recompute_io as rio
@@ -41,9 +42,7 @@ async def _context(session: AsyncSession) -> work.Context:
 async def _read_pg(session: AsyncSession, codes: list[str], today: date) -> work.RawChunk:
     """Driver SQL (as :mod:`recompute_io` reads PostgreSQL): JSON as text for orjson, one
     array parameter instead of thousands of bind parameters."""
-    conn = await session.connection()
-    pg = (await conn.get_raw_connection()).driver_connection
-    assert pg is not None
+    pg = await driver_of(session)
     ents = await pg.fetch(
         "SELECT code, region_code, products::text, grade FROM enterprise "
         "WHERE code = ANY($1::text[]) ORDER BY code",

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.credit.codes import CodeError, ParsedCode, try_parse
+from service.db import driver_of
 from service.models import BlacklistEntry
 from service.store.dossiers import listing_in_force_clause
 
@@ -104,7 +105,7 @@ async def _lookup(
     if not usccs and not orgs:
         return version, found
     sql = _lookup_sql(dialect, today, public=public, with_orgs=bool(orgs))
-    driver: Any = (await conn.get_raw_connection()).driver_connection
+    driver = await driver_of(conn)
     rows: Any
     # Unsorted: both databases probe the code index once per value whatever the order.
     if dialect.name == "postgresql":
