@@ -82,6 +82,22 @@ class Report:
         return "\n".join(lines)
 
 
+def rss_row(backend: str, phase: str, mem: dict[int, tuple[float, float]]) -> Row:
+    """Peak resident memory of the server's workers (``Server.rss_mb``: pid → now, peak)."""
+    peak = max(hwm for _, hwm in mem.values())
+    return Row(
+        f"RSS per worker (after {phase})",
+        backend,
+        "MB peak",
+        peak,
+        target="≤ 300 MB",
+        met=peak <= 300,
+        command="VmHWM of each uvicorn worker from /proc",
+        note=", ".join(f"pid {p}: {r:.0f} now / {h:.0f} peak" for p, (r, h) in mem.items()),
+        higher_is_better=False,
+    )
+
+
 def fmt(value: float | None) -> str:
     if value is None:
         return "n/m"

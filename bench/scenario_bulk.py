@@ -18,7 +18,7 @@ from bench import data
 from bench.context import Ctx, has_cli
 from bench.generate import copy_rows, record_rows
 from bench.load import percentile
-from bench.results import Row
+from bench.results import Row, rss_row
 from bench.server import BIN, ROOT, Server
 from bench.target import pg_connect, sqlite_connect
 from service.clock import CHINA
@@ -382,21 +382,7 @@ async def search_floor(ctx: Ctx, terms: list[str]) -> float:
 
 
 def rss(ctx: Ctx, server: Server, phase: str) -> None:
-    mem = server.rss_mb()
-    peak = max(h for _, h in mem.values())
-    ctx.report.add(
-        Row(
-            f"RSS per worker (after {phase})",
-            ctx.backend,
-            "MB peak",
-            peak,
-            target="≤ 300 MB",
-            met=peak <= 300,
-            command="VmHWM of each uvicorn worker from /proc",
-            note=", ".join(f"pid {p}: {r:.0f} now / {h:.0f} peak" for p, (r, h) in mem.items()),
-            higher_is_better=False,
-        )
-    )
+    ctx.report.add(rss_row(ctx.backend, phase, server.rss_mb()))
 
 
 def describe(result: Any) -> str:

@@ -18,7 +18,7 @@ from bench import profile
 from bench.context import Ctx
 from bench.floor import LOOKUP_SQL
 from bench.load import LoadResult, have_wrk, python_load, wrk
-from bench.results import Row
+from bench.results import Row, rss_row
 from bench.server import Server, running
 from service.clock import CHINA
 
@@ -119,22 +119,8 @@ def add_rows(
                 higher_is_better=False,
             )
         )
-    if not rss:
-        return
-    peak = max(hwm for _, hwm in rss.values())
-    ctx.report.add(
-        Row(
-            "RSS per worker (after lookup)",
-            ctx.backend,
-            "MB peak",
-            peak,
-            target="≤ 300 MB",
-            met=peak <= 300,
-            command="VmHWM of each uvicorn worker from /proc",
-            note=", ".join(f"pid {p}: {r:.0f} now / {h:.0f} peak" for p, (r, h) in rss.items()),
-            higher_is_better=False,
-        )
-    )
+    if rss:
+        ctx.report.add(rss_row(ctx.backend, "lookup", rss))
 
 
 # The key is checked once per 10 s in the service and the floor: not per transaction here.
