@@ -10,22 +10,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, TypeAdapter
 
 from service.schemas import StrictModel
 
-KINDS = (
-    "inspection",
-    "penalty",
-    "complaint",
-    "incident",
-    "recall",
-    "commendation",
-    "licence",
-    "key_case",
-)
 Kind = Literal[
     "inspection",
     "penalty",
@@ -36,6 +26,7 @@ Kind = Literal[
     "licence",
     "key_case",
 ]
+KINDS: tuple[str, ...] = get_args(Kind)
 PassFail = Literal["pass", "fail"]
 PenaltyType = Literal[
     "warning",
