@@ -25,7 +25,7 @@ import argparse
 import asyncio
 import hashlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -161,31 +161,16 @@ async def load_enterprises(
     now = datetime.now(UTC)
     started = time.perf_counter()
     rows = (enterprise_tuple(e, agency_id, now) for e in data.enterprises(count, seed))
-    if target.backend == "postgres":
-        conn = await pg_connect(target)
-        await jsonb_binary(conn)
-        try:
-            for part in chunks(rows, batch):
-                await conn.copy_records_to_table(
-                    "enterprise", records=part, columns=ENTERPRISE_COLUMNS
-                )
-                _advance(bar, task, len(part), started)
-        finally:
-            await conn.close()
-        return
-    sconn = sqlite_connect(target)
-    sql = (
-        f"INSERT INTO enterprise ({', '.join(ENTERPRISE_COLUMNS)}) "
-        f"VALUES ({', '.join('?' * len(ENTERPRISE_COLUMNS))})"
+    if target.backend != "postgres":
+        rows = (_sqlite_row(r) for r in rows)
+    await bulk_insert(
+        target,
+        "enterprise",
+        ENTERPRISE_COLUMNS,
+        rows,
+        batch,
+        on_part=lambda n: _advance(bar, task, n, started),
     )
-    try:
-        for part in chunks(rows, batch):
-            sconn.execute("BEGIN")
-            sconn.executemany(sql, [_sqlite_row(r) for r in part])
-            sconn.execute("COMMIT")
-            _advance(bar, task, len(part), started)
-    finally:
-        sconn.close()
 
 
 def _json_text(value: Any) -> str:
@@ -318,30 +303,45 @@ def record_rows(
 async def copy_rows(target: Target, rows: list[tuple[Any, ...]], batch: int = 20_000) -> int:
     """COPY (PostgreSQL) / executemany in one transaction per batch (SQLite) straight into
     credit_record: the ingest floor, and the generator's records when asked to go direct."""
+    return await bulk_insert(target, "credit_record", RECORD_COLUMNS, rows, batch)
+
+
+async def bulk_insert(
+    target: Target,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    batch: int,
+    on_part: Callable[[int], None] | None = None,
+) -> int:
+    """Rows (already in the backend's form) into ``table``: binary COPY on PostgreSQL,
+    executemany in one transaction per batch on SQLite. Returns how many."""
+    done = 0
     if target.backend == "postgres":
         conn = await pg_connect(target)
         await jsonb_binary(conn)
         try:
             for part in chunks(rows, batch):
-                await conn.copy_records_to_table(
-                    "credit_record", records=part, columns=RECORD_COLUMNS
-                )
+                await conn.copy_records_to_table(table, records=part, columns=list(columns))
+                done += len(part)
+                if on_part is not None:
+                    on_part(len(part))
         finally:
             await conn.close()
-        return len(rows)
+        return done
     sconn = sqlite_connect(target)
-    sql = (
-        f"INSERT INTO credit_record ({', '.join(RECORD_COLUMNS)}) "
-        f"VALUES ({', '.join('?' * len(RECORD_COLUMNS))})"
-    )
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     try:
         for part in chunks(rows, batch):
             sconn.execute("BEGIN")
             sconn.executemany(sql, part)
             sconn.execute("COMMIT")
+            done += len(part)
+            if on_part is not None:
+                on_part(len(part))
     finally:
         sconn.close()
-    return len(rows)
+    return done
 
 
 async def load_records_direct(target: Target, state: State, bar: Progress) -> int:
