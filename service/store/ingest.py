@@ -224,12 +224,7 @@ class Ingest:
         """Region of every enterprise named in the chunk (org codes resolved to USCCs)."""
         orgs = {c[4:] for c in codes if c.startswith("org:")} - self._org_codes.keys()
         if orgs:
-            found = await self.session.execute(
-                select(col(Enterprise.org_code), col(Enterprise.code)).where(
-                    col(Enterprise.org_code).in_(orgs)
-                )
-            )
-            known = dict(found.all())
+            known = await self._enterprise_map(Enterprise.org_code, Enterprise.code, orgs)
             for org in orgs:
                 self._org_codes[org] = known.get(org)
         for code in list(codes):
@@ -240,16 +235,16 @@ class Ingest:
                     codes.add(uscc)
         missing = codes - self._regions.keys()
         if missing:
-            found = await self.session.execute(
-                select(col(Enterprise.code), col(Enterprise.region_code)).where(
-                    col(Enterprise.code).in_(missing)
-                )
-            )
-            known = dict(found.all())
+            known = await self._enterprise_map(Enterprise.code, Enterprise.region_code, missing)
             for code in missing:
                 self._regions[code] = known.get(code)
         for org, uscc in self._org_codes.items():
             self._regions["org:" + org] = self._regions.get(uscc) if uscc else None
+
+    async def _enterprise_map(self, key: Any, value: Any, keys: set[str]) -> dict[str, Any]:
+        """``key`` → ``value`` of the enterprises whose ``key`` is among ``keys``."""
+        found = await self.session.execute(select(col(key), col(value)).where(col(key).in_(keys)))
+        return dict(found.all())
 
     def _uscc(self, code: str) -> str:
         return self._org_codes.get(code[4:]) or code if code.startswith("org:") else code
