@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -41,8 +43,8 @@ def test_sqlite_up_down_up(tmp_path: Path) -> None:
 def test_postgres_up_down_up() -> None:
     from tests.conftest import _pg_admin, _pg_url
 
-    name = "qcredit_migration_test"
-    asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    # A name this run owns: two suites on one server never drop each other's database.
+    name = f"qcredit_mig_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     asyncio.run(_pg_admin(f"CREATE DATABASE {name}"))
     try:
         _roundtrip(_pg_url(name))
