@@ -11,10 +11,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent.parent
 PACKAGE = HERE / "src" / "qcredit_client"
@@ -77,6 +80,46 @@ def sync_source() -> str:
 SYNC_HEADER = '"""The synchronous client (GENERATED: do not edit).'
 
 
+def request_schemas(spec: dict[str, Any]) -> set[str]:
+    """Names of the component schemas a request body can contain (followed through $ref)."""
+    schemas = spec["components"]["schemas"]
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                name = ref.rsplit("/", 1)[-1]
+                if name not in found:
+                    found.add(name)
+                    walk(schemas.get(name))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for operations in spec["paths"].values():
+        for op in operations.values():
+            walk(op.get("requestBody"))
+    return found
+
+
+FORBID = re.compile(
+    r'(class (\w+)\(BaseModel\):\n(?:    """.*?"""\n\n)?    model_config = ConfigDict\(\n'
+    r'        extra=)"forbid"',
+    re.DOTALL,
+)
+
+
+def tolerate_new_fields(source: str, inputs: set[str]) -> str:
+    """Response models ignore fields they do not know (a newer server may add some); only
+    request models keep the server's `extra="forbid"`, so a misspelt field fails here."""
+    return FORBID.sub(
+        lambda m: m.group(0) if m.group(2) in inputs else m.group(1) + '"ignore"', source
+    )
+
+
 def main() -> int:
     check = "--check" in sys.argv
     sync_path = PACKAGE / "_sync" / "client.py"
@@ -100,9 +143,11 @@ def main() -> int:
         ],
         check=True,
     )
-    models = str(PACKAGE / "models.py")
-    ruff("check", "-q", "--fix", "--select=I,F401", models)
-    ruff("format", "-q", models)
+    models = PACKAGE / "models.py"
+    inputs = request_schemas(json.loads(SPEC.read_text()))
+    models.write_text(tolerate_new_fields(models.read_text(), inputs))
+    ruff("check", "-q", "--fix", "--select=I,F401", str(models))
+    ruff("format", "-q", str(models))
     return 0
 
 

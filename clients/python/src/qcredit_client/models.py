@@ -856,7 +856,7 @@ class ProposeIn(BaseModel):
 
 class PublicEntry(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     authority: Annotated[str, Field(title="Authority")]
     """

@@ -741,6 +741,7 @@ class AsyncClient:
         self,
         *,
         q: str | None = None,
+        code: str | None = None,
         region: str | None = None,
         status: Literal["listed", "removed"] | None = None,
         page_size: int | None = None,
@@ -748,7 +749,7 @@ class AsyncClient:
         """Every public entry matching the filters (the whole public list without them)."""
         return _walk(
             lambda c: self.search_public_blacklist(
-                q=q, region=region, status=status, cursor=c, limit=page_size
+                q=q, code=code, region=region, status=status, cursor=c, limit=page_size
             )
         )
 

@@ -731,6 +731,7 @@ class Client:
         self,
         *,
         q: str | None = None,
+        code: str | None = None,
         region: str | None = None,
         status: Literal["listed", "removed"] | None = None,
         page_size: int | None = None,
@@ -738,7 +739,7 @@ class Client:
         """Every public entry matching the filters (the whole public list without them)."""
         return _walk(
             lambda c: self.search_public_blacklist(
-                q=q, region=region, status=status, cursor=c, limit=page_size
+                q=q, code=code, region=region, status=status, cursor=c, limit=page_size
             )
         )
 
