@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from qcredit_client import models as m
-
 from service.credit.codes import make_uscc
 
 _n = itertools.count(1)

@@ -50,8 +50,18 @@ def live_registry(database_url: str) -> Iterator[Live]:
         "QCREDIT_LOG_LEVEL": "WARNING",
     }
     agency = json.loads(
-        qcredit(env, "agency", "create", "--name", "客户端测试", "--level", "national",
-                "--scopes", "all", "--json")  # fmt: skip
+        qcredit(
+            env,
+            "agency",
+            "create",
+            "--name",
+            "客户端测试",
+            "--level",
+            "national",
+            "--scopes",
+            "all",
+            "--json",
+        )
     )
     port = free_port()
     server = subprocess.Popen(

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from qcredit_client import AsyncClient, RetryPolicy
 
+from qcredit_client import AsyncClient, RetryPolicy
 from tests.conftest import AgencyKey
 
 # tests must not sit through production back-offs

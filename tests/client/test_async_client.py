@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+
 from qcredit_client import (
     AsyncClient,
     ConflictError,
@@ -15,7 +16,6 @@ from qcredit_client import (
     ValidationError,
 )
 from qcredit_client import models as m
-
 from tests.client._data import code, inspection, penalty, proposal
 
 T0 = date(2026, 6, 15)  # the suite's fixed clock
@@ -44,8 +44,12 @@ async def test_enterprise_records_and_classification(api: AsyncClient) -> None:
     first = await api.add_record(uscc, inspection("LN-1", date(2026, 3, 2), "fail"))
     again = await api.add_record(uscc, inspection("LN-1", date(2026, 3, 2), "fail"))
     assert again.id == first.id  # same source_ref: the original, never a duplicate
-    await api.add_record(uscc, m.ComplaintIn(kind="complaint", source_ref="12365-1",
-                                             occurred_on=date(2026, 4, 1), substantiated=True))  # fmt: skip
+    await api.add_record(
+        uscc,
+        m.ComplaintIn(
+            kind="complaint", source_ref="12365-1", occurred_on=date(2026, 4, 1), substantiated=True
+        ),
+    )
     await api.add_record(uscc, inspection("LN-2", date(2026, 5, 2)))
 
     page = await api.list_records(uscc, limit=2)
@@ -65,8 +69,9 @@ async def test_enterprise_records_and_classification(api: AsyncClient) -> None:
     corrected = await api.correct_record(first.id, inspection("LN-1", date(2026, 3, 2)))
     assert corrected.id != first.id
     assert [v.id for v in (await api.get_record_history(first.id)).versions][:2]
-    withdrawn = await api.set_record_status(corrected.id, m.StatusIn(status="withdrawn",
-                                                                     reason="录入错误"))  # fmt: skip
+    withdrawn = await api.set_record_status(
+        corrected.id, m.StatusIn(status="withdrawn", reason="录入错误")
+    )
     assert withdrawn.status == "withdrawn"
     assert (await api.get_record(corrected.id)).status == "withdrawn"
 
@@ -127,15 +132,25 @@ async def test_upload_records_streams_any_iterable_with_per_item_results(
         results.append(result)
     assert [r.index for r in results] == [0, 1, 2, 3, 4]
     # B-0 twice: the second (in another request) is a duplicate of the first
-    assert [r.status for r in results] == ["accepted", "accepted", "accepted", "rejected",
-                                           "duplicate"]  # fmt: skip
+    assert [r.status for r in results] == [
+        "accepted",
+        "accepted",
+        "accepted",
+        "rejected",
+        "duplicate",
+    ]
     assert results[4].record_id == results[1].record_id
     assert results[3].errors and results[3].errors[0].field == "code"
     assert results[3].record_id is None and results[3].source_ref == "B-3"
 
     rerun = [r async for r in api.upload_records(records(), batch_size=100)]
-    assert [r.status for r in rerun] == ["duplicate", "duplicate", "duplicate", "rejected",
-                                         "duplicate"]  # fmt: skip
+    assert [r.status for r in rerun] == [
+        "duplicate",
+        "duplicate",
+        "duplicate",
+        "rejected",
+        "duplicate",
+    ]
     assert [r.record_id for r in rerun] == [r.record_id for r in results]
     page = await api.list_records(uscc, limit=100)
     assert len(page.items) == 3  # B-0, B-1, B-2: nothing stored twice
@@ -234,7 +249,7 @@ async def test_reference_data_statistics_and_operations(api: AsyncClient) -> Non
     me = await api.me()
     assert me.level == "national" and "admin" in me.scopes
     assert (await api.healthz())["status"] == "ok"
-    assert (await api.readyz())
+    assert await api.readyz()
     assert "qcredit" in await api.metrics() or "http_" in await api.metrics()
 
     catalog = await api.get_catalog()
@@ -274,5 +289,3 @@ async def test_errors_are_typed_problems(api: AsyncClient) -> None:
     with pytest.raises(NotFoundError) as missing:
         await api.get_enterprise(good)
     assert missing.value.status == 404 and missing.value.problem["status"] == 404
-
-
