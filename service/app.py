@@ -8,14 +8,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service import handlers, worker
+from service import worker
 from service.auth import PrincipalCache
 from service.clock import Clock
 from service.db import Database
-from service.idempotency import IdempotencyMiddleware
-from service.limits import BodyLimitMiddleware
-from service.observability import Metrics, RequestContextMiddleware, configure_logging
-from service.ratelimit import PublicRateLimitMiddleware
+from service.http import handlers
+from service.http.bodylimit import BodyLimitMiddleware
+from service.http.idempotency import IdempotencyMiddleware
+from service.http.observability import Metrics, RequestContextMiddleware, configure_logging
+from service.http.ratelimit import PublicRateLimitMiddleware
 from service.routers import all_routers
 from service.settings import Settings
 

@@ -21,10 +21,11 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlmodel import col
 
-from service import gcpause, ndjson
+from service import gcpause
 from service.auth import Principal, Scope, principal_of
 from service.clock import Clock
 from service.db import Database
+from service.http import ndjson
 from service.models import Agency
 from service.schemas.records import BOOL_FIELDS, LIST_FIELDS, NUMBER_FIELDS, BatchOut
 from service.settings import Settings

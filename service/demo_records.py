@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from service import ndjson
 from service.auth import Principal
+from service.http import ndjson
 from service.models import Enterprise
 from service.store import ingest
 

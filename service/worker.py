@@ -33,11 +33,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlmodel import col
 
-from service import ssrf
 from service.clock import Clock
 from service.db import Database
+from service.http.observability import log
 from service.models import Event, IdempotencyKey, RegistrySetting, WebhookDelivery
-from service.observability import log
+from service.security import ssrf
 from service.settings import Settings
 from service.store import deliveries as store
 from service.store import ledger

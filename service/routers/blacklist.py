@@ -25,8 +25,8 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
-from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
+from service.http.etag import json_response
+from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas import Page
 from service.schemas.blacklist import (
     ApproveIn,

@@ -18,9 +18,9 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
-from service.exports import XLSX_TYPE, Format, NotAcceptable, negotiate, to_csv, to_xlsx
-from service.pagination import (
+from service.exports.dossier import XLSX_TYPE, Format, NotAcceptable, negotiate, to_csv, to_xlsx
+from service.http.etag import json_response
+from service.http.pagination import (
     CursorQuery,
     LimitQuery,
     decode_cursor,

@@ -21,8 +21,8 @@ from service.deps import (
     require,
 )
 from service.errors import Forbidden, InvalidCode, NotFound, ValidationFailed, problem_responses
-from service.etag import json_response
-from service.pagination import (
+from service.http.etag import json_response
+from service.http.pagination import (
     CursorQuery,
     LimitQuery,
     decode_snapshot_cursor,

@@ -21,7 +21,7 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
+from service.http.etag import json_response
 from service.models import Gtin
 from service.schemas.gtin import GtinIn, GtinLookupOut, GtinOut, GtinPage, ProducerOut
 from service.store import dossiers, enterprises, grading, gtins

@@ -23,7 +23,7 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
+from service.http.etag import json_response
 from service.schemas.records import (
     KINDS,
     FollowupIn,

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from service import gcpause, ndjson
+from service import gcpause
 from service.auth import Scope
 from service.deps import NowDep, PrincipalDep, SessionDep, TodayDep, require
 from service.errors import (
@@ -21,6 +21,7 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
+from service.http import ndjson
 from service.schemas.records import BatchOut
 from service.store import ingest, ledger
 

@@ -30,9 +30,9 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
+from service.http.etag import json_response
+from service.http.observability import log
 from service.models import Enterprise
-from service.observability import log
 from service.schemas.classification import (
     ActivationOut,
     BodyIn,

@@ -7,12 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Response
 
-from service import ssrf
 from service.auth import Scope
 from service.deps import NowDep, PrincipalDep, SessionDep, SettingsDep, require
 from service.errors import FieldError, Forbidden, NotFound, ValidationFailed, problem_responses
+from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.models import Webhook, WebhookDelivery
-from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas.sharing import (
     DeliveryOut,
     DeliveryPage,
@@ -21,6 +20,7 @@ from service.schemas.sharing import (
     WebhookList,
     WebhookOut,
 )
+from service.security import ssrf
 from service.store import webhooks
 from service.worker import signing_key
 

@@ -34,8 +34,8 @@ from service.credit.codes import CodeError, ParsedCode, try_parse
 from service.credit.deadlines import WorkCalendar
 from service.credit.records import Problem, check_record
 from service.errors import FieldError
+from service.http.ndjson import ParseError, RawItem
 from service.models import CreditRecord, Enterprise
-from service.ndjson import ParseError, RawItem
 from service.schemas.records import RECORD_ADAPTER, BatchOut, BatchWarning, RejectedItem
 from service.store import calendar, ledger, regrade_bulk
 from service.store import record_rows as rr

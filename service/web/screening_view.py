@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from service import receipts
+from service.security import receipts
 from service.store import screening
 from service.store.blacklist_reads import names
 from service.web.i18n import Lang, translate

@@ -6,7 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import PayloadTooLarge
-from service.handlers import send_problem
+from service.http.handlers import send_problem
 
 
 class BodyLimitMiddleware:

@@ -20,7 +20,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import RateLimited
-from service.handlers import send_problem
+from service.http.handlers import send_problem
 
 PUBLIC_PREFIX = "/public/v1"
 LIMITED_PREFIXES = (PUBLIC_PREFIX, "/blacklist", "/screen")

@@ -1,4 +1,4 @@
-"""`python -m service.openapi` prints the app's OpenAPI document (the committed contract)."""
+"""`python -m service.http.openapi` prints the app's OpenAPI document (the committed contract)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from service.errors import PROBLEM_BASE, PROBLEM_MEDIA_TYPE, AppError, FieldError, Problem
-from service.observability import log
+from service.http.observability import log
 
 _HTTP_SLUGS = {
     400: "bad-request",
