@@ -1,4 +1,4 @@
-"""`qcredit worker` and `qcredit audit verify` (registered in service/cli.py)."""
+"""`qcredit worker` and `qcredit audit verify` (registered in service/cli/__init__.py)."""
 
 from __future__ import annotations
 
