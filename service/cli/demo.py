@@ -15,7 +15,7 @@ def demo(
     enterprises: Annotated[int, typer.Option(help="How many demo enterprises")] = 300,
 ) -> None:
     """Load demo data (safe to run twice) and print a demo agency key."""
-    from service.demo import load_demo
+    from service.demo.enterprises import load_demo
 
     settings = Settings()
     if settings.is_sqlite and settings.auto_migrate:

@@ -21,7 +21,6 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlmodel import col
 
-from service import gcpause
 from service.auth import Principal, Scope, principal_of
 from service.clock import Clock
 from service.db import Database
@@ -29,7 +28,7 @@ from service.http import ndjson
 from service.models import Agency
 from service.schemas.records import BOOL_FIELDS, LIST_FIELDS, NUMBER_FIELDS, BatchOut
 from service.settings import Settings
-from service.store import ingest, ledger
+from service.store import gcpause, ingest, ledger
 
 console = Console(stderr=True)
 _BLOCK = 1 << 20

@@ -10,9 +10,10 @@ import typer
 
 from service.clock import Clock
 from service.db import Database
+from service.jobs.runner import Runner
+from service.jobs.runtime import Runtime
 from service.settings import Settings
 from service.store import audit
-from service.worker import Runner, Runtime
 
 audit_app = typer.Typer(help="The audit hash chain", no_args_is_help=True)
 

@@ -9,7 +9,6 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from service import gcpause
 from service.auth import Scope
 from service.deps import NowDep, PrincipalDep, SessionDep, TodayDep, require
 from service.errors import (
@@ -23,7 +22,7 @@ from service.errors import (
 )
 from service.http import ndjson
 from service.schemas.records import BatchOut
-from service.store import ingest, ledger
+from service.store import gcpause, ingest, ledger
 
 router = APIRouter(tags=["records"])
 NDJSON_TYPES = frozenset(

@@ -11,6 +11,7 @@ from service.auth import Scope
 from service.deps import NowDep, PrincipalDep, SessionDep, SettingsDep, require
 from service.errors import FieldError, Forbidden, NotFound, ValidationFailed, problem_responses
 from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
+from service.jobs.dispatcher import signing_key
 from service.models import Webhook, WebhookDelivery
 from service.schemas.sharing import (
     DeliveryOut,
@@ -22,7 +23,6 @@ from service.schemas.sharing import (
 )
 from service.security import ssrf
 from service.store import webhooks
-from service.worker import signing_key
 
 router = APIRouter(prefix="/v1/webhooks", tags=["sharing"], dependencies=[require(Scope.WEBHOOKS)])
 

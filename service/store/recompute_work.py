@@ -15,7 +15,6 @@ from typing import Any
 
 import orjson
 
-from service import gcpause
 from service.credit.classification import (
     RuleSet,
     Supervision,
@@ -24,7 +23,7 @@ from service.credit.classification import (
     load_ruleset,
 )
 from service.credit.dossier import Dossier, Fact, RecordKind, RecordStatus, RiskLevel
-from service.store import dossiers, grading
+from service.store import dossiers, gcpause, grading
 
 _KINDS: Mapping[str, RecordKind] = {k.value: k for k in RecordKind}
 _DATE_FIELDS = dossiers.DATE_FIELDS

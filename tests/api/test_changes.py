@@ -307,7 +307,8 @@ async def test_the_maintenance_runner_records_expiries_into_the_feed(
     feed readers see one blacklist.removed (reason expired)."""
     from datetime import UTC, datetime
 
-    from service.worker import Runner, Runtime
+    from service.jobs.runner import Runner
+    from service.jobs.runtime import Runtime
 
     supplier = make_uscc("30000009", region="211100")
     await listed(client, national.headers, supplier, "X1")  # decided 2026-06-15

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from service.auth import ALL_SCOPES, Level, principal_of
 from service.clock import CHINA
 from service.credit.codes import make_uscc, parse_code
-from service.demo_blacklist import load_blacklist_demo
-from service.demo_records import load_records_demo
+from service.demo.blacklist import load_blacklist_demo
+from service.demo.records import load_records_demo
 from service.models import utcnow
 from service.schemas import EnterpriseIn
 from service.store import agencies, enterprises, grading
