@@ -28,7 +28,7 @@ def recompute(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from service.clock import Clock
-    from service.store.recompute import recompute as run
+    from service.store.recompute.run import recompute as run
 
     if all_ == bool(region):
         raise typer.BadParameter("give exactly one of --all or --region PREFIX")

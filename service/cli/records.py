@@ -28,7 +28,8 @@ from service.http import ndjson
 from service.models import Agency
 from service.schemas.records import BOOL_FIELDS, LIST_FIELDS, NUMBER_FIELDS, BatchOut
 from service.settings import Settings
-from service.store import gcpause, ingest, ledger
+from service.store import gcpause, ledger
+from service.store.records import ingest
 
 console = Console(stderr=True)
 _BLOCK = 1 << 20

@@ -2,10 +2,10 @@
 list shows listed, removed (credit repair) and expired entries.
 
 Every step goes through the same store functions as the API (penalty records through
-:func:`service.store.records.create`, transitions through
-:func:`service.store.blacklist.apply`), dated relative to the day of the first run. Safe to run
-again on any later day: a plan whose penalty (its ``source_ref``) is already stored is
-left as it is.
+:func:`service.store.records.write.create`, transitions through
+:func:`service.store.blacklist.procedure.apply`), dated relative to the day of the first
+run. Safe to run again on any later day: a plan whose penalty (its ``source_ref``) is
+already stored is left as it is.
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ from service.auth import Principal
 from service.credit.codes import parse_code
 from service.credit.deadlines import add_years
 from service.schemas.records import RECORD_ADAPTER
-from service.store import blacklist, enterprises, grading, records
+from service.store import enterprises
+from service.store.blacklist import procedure as blacklist
+from service.store.grading import regrade as grading
+from service.store.records import write as records
 
 
 @dataclass(frozen=True)

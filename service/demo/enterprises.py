@@ -19,7 +19,8 @@ from service.demo.blacklist import load_blacklist_demo
 from service.demo.records import load_records_demo
 from service.models import utcnow
 from service.schemas import EnterpriseIn
-from service.store import agencies, enterprises, grading
+from service.store import agencies, enterprises
+from service.store.grading import regrade as grading
 
 DEMO_AGENCY = "演示国家级机构 (demo national agency)"
 

@@ -1,5 +1,5 @@
 """Deterministic demo dossiers: a realistic mix of records per demo enterprise, loaded through
-the batch ingest path (:class:`service.store.ingest.Ingest`).
+the batch ingest path (:class:`service.store.records.ingest.Ingest`).
 
 Everything derives from the enterprise code and a fixed anchor day, never from the clock,
 so the same ``source_ref`` always carries the same body: running the demo again stores
@@ -21,7 +21,7 @@ from sqlmodel import col
 from service.auth import Principal
 from service.http import ndjson
 from service.models import Enterprise
-from service.store import ingest
+from service.store.records import ingest
 
 ANCHOR = date(2026, 11, 1)
 LEVELS = ("national", "provincial", "municipal", "county")

@@ -22,8 +22,8 @@ from service.http.observability import log
 from service.jobs.runtime import Job, Runtime
 from service.models import Event
 from service.security import ssrf
-from service.store import deliveries as store
 from service.store import ledger
+from service.store.sharing import deliveries as store
 
 USER_AGENT = "qcredit-webhooks/0.1"
 

@@ -96,7 +96,7 @@ def claimed(
 
 async def recompute_grades(rt: Runtime) -> None:
     """Grades age with time alone (a failure leaves the 24-month window): re-grade daily."""
-    from service.store.recompute import recompute
+    from service.store.recompute.run import recompute
 
     summary = await recompute(rt.db, today=rt.clock.today(), trigger="daily")
     log.info("daily recompute", enterprises=summary.enterprises, changed=summary.changed)
@@ -124,7 +124,7 @@ async def prune_delivery_log(session: AsyncSession, now: datetime, _today: date)
 async def record_blacklist_expiries(session: AsyncSession, _now: datetime, today: date) -> bool:
     """Order 44 Art.21 expiries (reads already show them; this records them and emits the
     `blacklist.removed` events). True while a full batch was recorded (maybe more to do)."""
-    from service.store import blacklist
+    from service.store.blacklist import procedure as blacklist
 
     batch = 500
     return await blacklist.record_expiries(session, today, batch=batch) >= batch

@@ -21,7 +21,7 @@ from service.credit.blacklist import Status
 from service.models import BlacklistEntry, Enterprise
 from service.reports.narrative import narrate
 from service.store import stats
-from service.store.blacklist import entry_of
+from service.store.blacklist.procedure import entry_of
 
 DEFAULT_TARGET = 0.96  # 盘锦市质量强市: 抽查合格率 ≥ 96 % (the seeds' strictest general target)
 GROUPS: tuple[stats.GroupBy, ...] = ("product", "region", "level")

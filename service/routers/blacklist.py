@@ -40,7 +40,9 @@ from service.schemas.blacklist import (
     RemoveIn,
     RestoreIn,
 )
-from service.store import blacklist, blacklist_reads, enterprises
+from service.store import enterprises
+from service.store.blacklist import procedure as blacklist
+from service.store.blacklist import reads as blacklist_reads
 from service.store.calendar import work_calendar
 
 router = APIRouter(prefix="/v1/blacklist", tags=["blacklist"])

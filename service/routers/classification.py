@@ -15,7 +15,8 @@ from service.http.etag import json_response
 from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas import ClassificationOut, ReasonOut
 from service.schemas.classification import GradeChangeOut, GradeHistoryPage
-from service.store import enterprises, grading, views
+from service.store import enterprises, views
+from service.store.grading import regrade as grading
 
 router = APIRouter(prefix="/v1/enterprises", tags=["classification"])
 

@@ -29,8 +29,10 @@ from service.http.pagination import (
     malformed_cursor,
 )
 from service.schemas.records import Kind, OverduePage, RecordPage
-from service.store import calendar, enterprises, feed, record_reads
-from service.store import record_rows as rr
+from service.store import calendar, enterprises
+from service.store.records import reads as record_reads
+from service.store.records import rows as rr
+from service.store.sharing import feed
 
 router = APIRouter(tags=["records"])
 

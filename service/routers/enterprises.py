@@ -30,7 +30,9 @@ from service.http.pagination import (
     malformed_cursor,
 )
 from service.schemas import EnterpriseIn, EnterpriseOut, EnterpriseSummary, Page
-from service.store import enterprises, feed, grading, lookup, views
+from service.store import enterprises, lookup, views
+from service.store.grading import regrade as grading
+from service.store.sharing import feed
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 

@@ -26,7 +26,8 @@ from service.http.pagination import (
     malformed_cursor,
 )
 from service.schemas.public import PublicLookup, PublicPage
-from service.store import feed, public
+from service.store.blacklist import public
+from service.store.sharing import feed
 
 router = APIRouter(prefix="/public/v1/blacklist", tags=["public"])
 

@@ -32,8 +32,11 @@ from service.schemas.records import (
     RecordOut,
     StatusIn,
 )
-from service.store import calendar, enterprises, followups, record_reads, records
-from service.store import record_rows as rr
+from service.store import calendar, enterprises
+from service.store.records import followups
+from service.store.records import reads as record_reads
+from service.store.records import rows as rr
+from service.store.records import write as records
 
 
 class RecordRoute(APIRoute):

@@ -22,7 +22,8 @@ from service.errors import (
 )
 from service.http import ndjson
 from service.schemas.records import BatchOut
-from service.store import gcpause, ingest, ledger
+from service.store import gcpause, ledger
+from service.store.records import ingest
 
 router = APIRouter(tags=["records"])
 NDJSON_TYPES = frozenset(

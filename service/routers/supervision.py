@@ -18,7 +18,8 @@ from service.http.pagination import (
     malformed_cursor,
 )
 from service.schemas.classification import PlanItem, PlanPage
-from service.store import grading, supervision
+from service.store import supervision
+from service.store.grading import regrade as grading
 
 router = APIRouter(prefix="/v1/supervision", tags=["supervision"])
 

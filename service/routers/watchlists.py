@@ -21,7 +21,7 @@ from service.schemas.sharing import (
     WatchlistOut,
     WatchlistWritten,
 )
-from service.store import watchlists
+from service.store.sharing import watchlists
 
 router = APIRouter(
     prefix="/v1/watchlists", tags=["sharing"], dependencies=[require(Scope.WEBHOOKS)]

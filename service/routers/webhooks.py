@@ -22,7 +22,7 @@ from service.schemas.sharing import (
     WebhookOut,
 )
 from service.security import ssrf
-from service.store import webhooks
+from service.store.sharing import webhooks
 
 router = APIRouter(prefix="/v1/webhooks", tags=["sharing"], dependencies=[require(Scope.WEBHOOKS)])
 

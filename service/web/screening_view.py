@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from service.security import receipts
 from service.store import screening
-from service.store.blacklist_reads import names
+from service.store.blacklist.reads import names
 from service.web.i18n import Lang, translate
 from service.web.upload import UploadError, codes_from_upload, split_pasted
 

@@ -14,7 +14,8 @@ from service.credit.codes import make_uscc, parse_code
 from service.deps import NowDep, PrincipalDep, SessionDep
 from service.errors import ValidationFailed
 from service.schemas import EnterpriseIn
-from service.store import enterprises, feed
+from service.store import enterprises
+from service.store.sharing import feed
 from tests.api._blacklist import listed
 from tests.api._records import record_body
 from tests.api._sharing import HEBEI, PANJIN, SHENYANG, put_enterprise, read_feed

@@ -24,8 +24,8 @@ from service.jobs.dispatcher import Dispatcher
 from service.jobs.runtime import Runtime
 from service.models import WebhookDelivery
 from service.settings import Settings
-from service.store import deliveries as store
 from service.store import ledger
+from service.store.sharing import deliveries as store
 from tests.api._sharing import (
     HEBEI,
     PANJIN,

@@ -23,7 +23,9 @@ from service.credit.classification import (
     load_ruleset,
 )
 from service.credit.dossier import Dossier, Fact, RecordKind, RecordStatus, RiskLevel
-from service.store import dossiers, gcpause, grading
+from service.store import gcpause
+from service.store.grading import dossiers
+from service.store.grading import regrade as grading
 
 _KINDS: Mapping[str, RecordKind] = {k.value: k for k in RecordKind}
 _DATE_FIELDS = dossiers.DATE_FIELDS

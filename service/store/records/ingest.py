@@ -37,8 +37,9 @@ from service.errors import FieldError
 from service.http.ndjson import ParseError, RawItem
 from service.models import CreditRecord, Enterprise
 from service.schemas.records import RECORD_ADAPTER, BatchOut, BatchWarning, RejectedItem
-from service.store import calendar, ledger, regrade_bulk
-from service.store import record_rows as rr
+from service.store import calendar, ledger
+from service.store.grading import bulk as regrade_bulk
+from service.store.records import rows as rr
 
 MAX_ITEMS = 100_000
 CHUNK = 5_000

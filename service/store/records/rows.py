@@ -38,7 +38,7 @@ from service.schemas.records import (
     SecondRecheckWindow,
     WarningOut,
 )
-from service.store.dossiers import attrs_from_json
+from service.store.grading.dossiers import attrs_from_json
 
 TABLE = CreditRecord.__table__  # type: ignore[attr-defined]
 _DUPLICATE_RULE = "order18-art8-duplicate-sampling"

@@ -14,9 +14,9 @@ from service.credit import followup
 from service.credit.deadlines import WorkCalendar
 from service.models import BlacklistEntry, CreditRecord, Enterprise, Gtin
 from service.schemas.records import OverdueItem, OverdueStepOut
-from service.store import record_rows as rr
 from service.store import views
-from service.store.dossiers import attrs_from_json
+from service.store.grading.dossiers import attrs_from_json
+from service.store.records import rows as rr
 
 _SCAN = 500
 

@@ -28,8 +28,8 @@ from service.models import (
     Enterprise,
     GradeChange,
 )
-from service.store import dossiers
-from service.store.recompute_work import RawChunk, Write
+from service.store.grading import dossiers
+from service.store.recompute.work import RawChunk, Write
 
 _CLS = ClassificationRow.__table__  # type: ignore[attr-defined]
 _ENT = Enterprise.__table__  # type: ignore[attr-defined]

@@ -21,7 +21,8 @@ from sqlmodel import col
 
 from service.models import Agency, Event, WatchlistCode, Webhook, WebhookDelivery
 from service.models.base import UTCDateTime
-from service.store import feed, ledger
+from service.store import ledger
+from service.store.sharing import feed
 
 
 @dataclass(frozen=True, slots=True)

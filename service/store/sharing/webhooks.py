@@ -1,5 +1,5 @@
 """Webhook subscriptions: create, list, delete, re-enable, read the delivery log. The
-delivery queue itself is service/store/deliveries.py."""
+delivery queue itself is service/store/sharing/deliveries.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from sqlmodel import col
 from service.auth import Principal
 from service.errors import FieldError, NotFound, ValidationFailed
 from service.models import Webhook, WebhookDelivery
-from service.store import feed, ledger, watchlists
+from service.store import ledger
+from service.store.sharing import feed, watchlists
 
 
 def _invalid(field: str, rule: str, message: str) -> ValidationFailed:

@@ -22,9 +22,10 @@ from service.credit import blacklist as rules
 from service.credit.blacklist import Entry, PenaltyRef, RemovalReason, Status, TransitionRefused
 from service.errors import FieldError, IllegalTransition, NotFound, ValidationFailed
 from service.models import BlacklistEntry, BlacklistTransition, CreditRecord, utcnow
-from service.store import grading, ledger
-from service.store.blacklist_rows import entry_of, penalty_ref, refused, store_state
+from service.store import ledger
+from service.store.blacklist.rows import entry_of, penalty_ref, refused, store_state
 from service.store.calendar import work_calendar
+from service.store.grading import regrade as grading
 
 # transition name -> change-event suffix (blacklist.<this>)
 EVENT_NAMES = {

@@ -21,10 +21,10 @@ from service.credit.candidates import Trigger, listing_triggers
 from service.credit.deadlines import WorkCalendar
 from service.models import BlacklistEntry, CreditRecord, Enterprise
 from service.schemas.blacklist import CandidateOut, EntryOut, TransitionOut, TriggerOut
-from service.store import dossiers
-from service.store.blacklist import transitions_of
-from service.store.blacklist_rows import entry_of
+from service.store.blacklist.procedure import transitions_of
+from service.store.blacklist.rows import entry_of
 from service.store.calendar import work_calendar
+from service.store.grading import dossiers
 
 # An entry in one of these states blocks a new candidate listing for the enterprise:
 # open or in force, or run its course for the same behaviour (repaired, expired).

@@ -21,8 +21,8 @@ from service.credit.blacklist import Status
 from service.credit.codes import ParsedCode
 from service.credit.names import name_key
 from service.models import BlacklistEntry, Enterprise
-from service.store.blacklist_reads import status_clause
-from service.store.blacklist_rows import entry_of
+from service.store.blacklist.reads import status_clause
+from service.store.blacklist.rows import entry_of
 
 PUBLIC_FIELDS = (
     "code",

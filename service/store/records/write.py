@@ -28,8 +28,9 @@ from service.errors import (
 )
 from service.models import CreditRecord, Enterprise
 from service.schemas.records import RECORD_ADAPTER, RecordCommon, StatusIn, WarningOut
-from service.store import calendar, grading, ledger
-from service.store import record_rows as rr
+from service.store import calendar, ledger
+from service.store.grading import regrade as grading
+from service.store.records import rows as rr
 
 
 def invalid(errors: list[FieldError], detail: str | None = None) -> ValidationFailed:
@@ -352,7 +353,7 @@ async def _penalty_overturned(
     """Order 44 Art.19: a revoked penalty revokes the listing it backs. A listing names the
     version it was proposed on, which an earlier correction may have superseded, so every
     version of the chain is passed."""
-    from service.store import blacklist
+    from service.store.blacklist import procedure as blacklist
 
     ids = (
         await session.execute(

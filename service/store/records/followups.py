@@ -15,9 +15,10 @@ from service.credit.deadlines import WorkCalendar
 from service.errors import FieldError, IllegalTransition
 from service.models import CreditRecord
 from service.schemas.records import FollowupIn
-from service.store import grading, ledger
-from service.store.dossiers import attrs_from_json
-from service.store.records import emit_record, invalid, new_version, require_current, writable
+from service.store import ledger
+from service.store.grading import regrade as grading
+from service.store.grading.dossiers import attrs_from_json
+from service.store.records.write import emit_record, invalid, new_version, require_current, writable
 
 # Follow-up step -> (date field, result field or None), Order 18 Art.35-48.
 STEP_FIELDS: dict[str, tuple[str, str | None]] = {

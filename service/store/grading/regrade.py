@@ -35,7 +35,8 @@ from service.models import (
     StoredRuleSet,
     utcnow,
 )
-from service.store import dossiers, ledger
+from service.store import ledger
+from service.store.grading import dossiers
 
 ACTIVE_RULESET_KEY = "active_ruleset"
 # The last day on which a full re-grade evaluated every enterprise under the active rule
@@ -186,7 +187,7 @@ async def publish_ruleset(
 
 async def activate_ruleset(session: AsyncSession, ruleset_id: str) -> tuple[str, RuleSetInfo]:
     """Make ``ruleset_id`` the one new grades are computed with; returns the previous id.
-    Re-grading the stored classes is the caller's job (see service.store.recompute)."""
+    Re-grading the stored classes is the caller's job (see service.store.recompute.run)."""
     info = await get_ruleset(session, ruleset_id)
     previous = await active_ruleset_id(session)
     if previous == ruleset_id:

@@ -40,9 +40,11 @@ from sqlmodel import col
 from service.db import Database
 from service.models import Enterprise, StoredRuleSet
 from service.models import utcnow as _utcnow
-from service.store import dossiers, grading, ledger
-from service.store import recompute_io as io
-from service.store import recompute_work as work
+from service.store import ledger
+from service.store.grading import dossiers
+from service.store.grading import regrade as grading
+from service.store.recompute import chunk_io as io
+from service.store.recompute import work
 
 __all__ = ["CHUNK_SIZE", "Progress", "RecomputeSummary", "recompute"]
 

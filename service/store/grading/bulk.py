@@ -1,10 +1,10 @@
 """Set-based re-grading of the enterprises a bulk write touched, in the writing transaction.
 
-:func:`service.store.grading.regrade` builds ORM objects per enterprise and record, which
+:func:`service.store.grading.regrade.regrade` builds ORM objects per enterprise and record, which
 is right for one request's one enterprise and far too slow for the tens of thousands a
 100,000-record batch touches. This reads each chunk of codes with three Core queries
 (enterprises, their active records, their stored classes), classifies with the pure
-recompute worker (:mod:`service.store.recompute_work`, the same code ``qcredit
+recompute worker (:mod:`service.store.recompute.work`, the same code ``qcredit
 recompute`` runs) and writes only the classes that changed, with their history rows and
 ``grade.changed`` events — the results :func:`grading.regrade` would store.
 
@@ -24,9 +24,11 @@ from sqlmodel import col
 from service.credit.dossier import RecordStatus
 from service.db import driver_of
 from service.models import ClassificationRow, CreditRecord, Enterprise, StoredRuleSet
-from service.store import dossiers, grading, ledger
-from service.store import recompute_io as rio
-from service.store import recompute_work as work
+from service.store import ledger
+from service.store.grading import dossiers
+from service.store.grading import regrade as grading
+from service.store.recompute import chunk_io as rio
+from service.store.recompute import work
 
 CHUNK = 5000
 _CLS = ClassificationRow.__table__  # type: ignore[attr-defined]
