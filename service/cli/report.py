@@ -11,6 +11,7 @@ import typer
 from service.clock import Clock
 from service.db import Database
 from service.reports import html, quality, xlsx
+from service.reports.figures import QualityReport
 from service.settings import Settings
 
 report_app = typer.Typer(help="Reports (质量状况报告)", no_args_is_help=True)
@@ -38,7 +39,7 @@ def quality_command(
         raise typer.BadParameter("the file must end in .xlsx or .html", param_hint="--out")
     today = Clock().today()
 
-    async def _gather() -> quality.QualityReport:
+    async def _gather() -> QualityReport:
         db = Database(Settings())
         try:
             async with db.session(write=False) as session:
