@@ -90,3 +90,10 @@ def test_sync_client_and_example_program_against_a_live_server(
         assert {e["code"] for e in state["entries"].values()} == {listed, removed, later}
         feed = [e.seq for e in client.iter_changes(after=position, types=["blacklist."])]
         assert feed and feed[-1] == state["after"]
+
+
+def test_readme_shows_the_tested_example_in_under_30_lines() -> None:
+    readme = (EXAMPLE.parents[1] / "README.md").read_text()
+    program = EXAMPLE.read_text()
+    assert f"```python\n{program}```" in readme  # the README shows exactly what CI runs
+    assert len(program.splitlines()) < 30

@@ -1,5 +1,5 @@
-"""Mirror the blacklist from the change feed, then screen a supplier list.
-Usage: QCREDIT_URL=http://127.0.0.1:8000 QCREDIT_KEY=... python mirror_and_screen.py suppliers.txt"""
+"""Mirror the blacklist from the change feed, then screen a supplier list. Usage:
+QCREDIT_URL=http://127.0.0.1:8000 QCREDIT_KEY=... python mirror_and_screen.py suppliers.txt"""
 
 import json
 import os
@@ -10,7 +10,7 @@ from qcredit_client import Client
 
 suppliers = Path(sys.argv[1]).read_text().split()
 state = Path(os.environ.get("QCREDIT_MIRROR", "blacklist-mirror.json"))
-mirror = json.loads(state.read_text()) if state.exists() else {"after": 0, "entries": {}}
+mirror = json.loads(state.read_text() if state.exists() else '{"after": 0, "entries": {}}')
 
 with Client(os.environ["QCREDIT_URL"], os.environ["QCREDIT_KEY"]) as registry:
     # every blacklist change since the position stored last time (0 = the whole history)
