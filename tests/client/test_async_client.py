@@ -3,6 +3,7 @@ family round-trips through typed models."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -289,3 +290,16 @@ async def test_errors_are_typed_problems(api: AsyncClient) -> None:
     with pytest.raises(NotFoundError) as missing:
         await api.get_enterprise(good)
     assert missing.value.status == 404 and missing.value.problem["status"] == 404
+
+
+async def test_following_the_feed_waits_for_new_events(api: AsyncClient) -> None:
+    await api.put_enterprise(code(21), {"name": "盘锦先有乳业有限公司"})
+    start = max([e.seq async for e in api.iter_changes(after=0)])
+    feed = api.iter_changes(after=start, follow=True, poll_interval=0.05)
+    waiting = asyncio.ensure_future(anext(feed))
+    await asyncio.sleep(0.3)
+    assert not waiting.done()  # caught up: polling, not returning
+    await api.put_enterprise(code(22), {"name": "盘锦后有乳业有限公司"})
+    event = await asyncio.wait_for(waiting, timeout=10)
+    assert event.code == code(22) and event.seq > start
+    await feed.aclose()
