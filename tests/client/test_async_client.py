@@ -117,12 +117,14 @@ async def test_upload_records_streams_any_iterable_with_per_item_results(
     await api.put_enterprise(uscc, {"name": "盘锦批量乳业有限公司", "products": ["dairy"]})
     pulled = 0
 
-    def records() -> Iterator[dict[str, Any]]:
+    def records() -> Iterator[Any]:
         nonlocal pulled
         for i in range(5):
             pulled += 1
             if i == 3:
                 yield {**inspection("B-3", T0), "code": "91211100000000000X"}  # bad check char
+            elif i == 2:  # a typed model with its code beside it
+                yield uscc, m.InspectionIn.model_validate(inspection("B-2", T0))
             else:
                 yield {**inspection(f"B-{i % 3}", T0), "code": uscc}  # B-0 comes twice
 

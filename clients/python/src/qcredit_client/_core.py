@@ -156,8 +156,17 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def ndjson(records: Sequence[Any]) -> bytes:
-    lines = [json.dumps(jsonable(r), ensure_ascii=False, separators=(",", ":")) for r in records]
+def batch_line(item: Any) -> Any:
+    """A batch item as JSON data: a record with its ``code``, or a ``(code, record)`` pair
+    (so typed ``*In`` models, which have no ``code``, can be uploaded as they are)."""
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+        body = jsonable(item[1])
+        return {"code": item[0], **body} if isinstance(body, dict) else body
+    return jsonable(item)
+
+
+def ndjson(items: Sequence[Any]) -> bytes:
+    lines = [json.dumps(batch_line(i), ensure_ascii=False, separators=(",", ":")) for i in items]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -188,7 +197,7 @@ def item_results(out: BatchOut, records: Sequence[Any], offset: int) -> Iterator
     for w in out.warnings:
         warnings.setdefault(w.index, []).append(f"{w.rule}: {w.message}")
     for i, record_id in enumerate(out.ids):
-        source = jsonable(records[i]) if i < len(records) else {}
+        source = batch_line(records[i]) if i < len(records) else {}
         ref = source.get("source_ref") if isinstance(source, dict) else None
         if i in rejected:
             errors = [FieldError.model_validate(e) for e in rejected[i].errors]

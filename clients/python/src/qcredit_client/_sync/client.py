@@ -59,6 +59,8 @@ RecordIn = (
     | m.KeyCaseIn
 )
 RecordBody = RecordIn | Mapping[str, Any]
+# a batch item: a record mapping that includes its "code", or a (code, record) pair
+BatchItem = Mapping[str, Any] | tuple[str, RecordBody]
 Kind = Literal[
     "inspection", "penalty", "complaint", "incident", "recall", "commendation", "licence",
     "key_case",
@@ -364,8 +366,9 @@ class Client:
         return self._send("POST", f"/v1/records/{record_id}/followups", m.RecordOut, followup)
 
     @operation("POST /v1/records/batch")
-    def post_batch(self, records: Sequence[RecordBody]) -> m.BatchOut:
-        """One batch request (≤ 100,000 records, each with its ``code``), sent as NDJSON.
+    def post_batch(self, records: Sequence[BatchItem]) -> m.BatchOut:
+        """One batch request (≤ 100,000 records, each a mapping with its ``code`` or a
+        ``(code, record)`` pair), sent as NDJSON.
         ``upload_records`` splits any number of records into such batches."""
         if len(records) > BATCH_LIMIT:
             raise ValueError(f"a batch holds at most {BATCH_LIMIT} records; use upload_records")
@@ -378,13 +381,13 @@ class Client:
         return m.BatchOut.model_validate_json(response.content)
 
     def upload_records(
-        self, records: Iterable[RecordBody], *, batch_size: int = DEFAULT_BATCH_SIZE
+        self, records: Iterable[BatchItem], *, batch_size: int = DEFAULT_BATCH_SIZE
     ) -> Iterator[ItemResult]:
-        """Upload any number of records (each with its ``code``) from any iterable, read
-        lazily ``batch_size`` at a time, yielding one ItemResult per record in input order
-        (``index`` counts over the whole upload). Each batch is one NDJSON request with its
-        own Idempotency-Key, retried as a whole; re-running an upload stores nothing twice
-        (records are keyed by ``source_ref``)."""
+        """Upload any number of records (mappings with their ``code``, or ``(code, record)``
+        pairs) from any iterable, read lazily ``batch_size`` at a time, yielding one
+        ItemResult per record in input order (``index`` counts over the whole upload).
+        Each batch is one NDJSON request with its own Idempotency-Key, retried as a whole;
+        re-running an upload stores nothing twice (records are keyed by ``source_ref``)."""
         if not 0 < batch_size <= BATCH_LIMIT:
             raise ValueError(f"batch_size must be 1-{BATCH_LIMIT}")
         offset = 0
