@@ -1,16 +1,13 @@
-"""Demo-like data built through the client itself (so the same helpers serve the async
-tests over ASGI and the sync tests against a live server)."""
+"""Request bodies for demo-like data, shared by the async tests (over ASGI) and the sync
+tests (against a live server)."""
 
 from __future__ import annotations
 
-import itertools
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from qcredit_client import models as m
 from service.credit.codes import make_uscc
-
-_n = itertools.count(1)
 
 
 def code(n: int, region: str = "211100") -> str:
@@ -53,8 +50,3 @@ def proposal(uscc: str, penalty_id: int) -> m.ProposeIn:
         penalty_record_id=penalty_id,
         remedy="六十日内申请行政复议或者六个月内提起行政诉讼",
     )
-
-
-def listing_steps(today: date) -> tuple[date, date]:
-    """Penalty day and decision day: the penalty a month back, decided today."""
-    return today - timedelta(days=30), today

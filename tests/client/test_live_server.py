@@ -10,6 +10,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from qcredit_client import Client, NotFoundError, RetryPolicy
 from tests.client._data import code, inspection, penalty, proposal
 from tests.client._live import live_registry
@@ -61,11 +63,8 @@ def test_sync_client_and_example_program_against_a_live_server(
         assert [r.index for r in results] == [0, 1, 2]
         assert len(list(client.iter_records(clean, page_size=1))) == 3
         assert client.public_lookup(listed).listed is True
-        try:
+        with pytest.raises(NotFoundError):
             client.get_enterprise(unknown)
-            raise AssertionError("an unregistered enterprise is not found")
-        except NotFoundError as err:
-            assert err.status == 404
 
         suppliers = tmp_path / "suppliers.txt"
         suppliers.write_text(f"{listed}\n{clean.lower()}\n{unknown}\nnot-a-code\n{removed}\n")

@@ -16,6 +16,7 @@ from qcredit_client import (
     AsyncClient,
     Client,
     ConflictError,
+    NotFoundError,
     RateLimitedError,
     RetryPolicy,
     UnavailableError,
@@ -128,6 +129,16 @@ def test_reads_carry_no_idempotency_key_and_other_conflicts_are_not_retried() ->
     with sync_client(transport) as client:
         client.me()
     assert "idempotency-key" not in seen[0].headers
+
+
+def test_a_delete_whose_answer_was_lost_is_done_when_the_retry_finds_nothing() -> None:
+    transport, seen = scripted(httpx.ReadTimeout("answer lost"), problem(404))
+    with sync_client(transport) as client:
+        client.delete_webhook(3)
+    assert len(seen) == 2
+    transport, seen = scripted(problem(404))  # without a lost answer a 404 is an error
+    with sync_client(transport) as client, pytest.raises(NotFoundError):
+        client.delete_webhook(3)
 
 
 def test_retry_after_reads_seconds_and_http_dates() -> None:

@@ -43,7 +43,9 @@ class RetryPolicy:
 
     Retried: connection failures and timeouts, 429, 503, and 409 ``idempotency-in-flight``
     (our own first attempt still running). Writes are safe to retry because every write
-    carries one ``Idempotency-Key`` for all its attempts. A ``Retry-After`` header sets the
+    carries one ``Idempotency-Key`` for all its attempts (PUT and DELETE are idempotent
+    anyway; a DELETE retried after a lost answer that then finds nothing is done, not a
+    404). A ``Retry-After`` header sets the
     wait; without one the wait grows exponentially with jitter (stamina's defaults).
     A ``Retry-After`` longer than ``max_retry_after`` is not waited for: the error is raised.
     """

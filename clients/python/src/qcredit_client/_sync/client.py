@@ -171,6 +171,9 @@ class Client:
                         content=content,
                         headers=sent,
                     )
+                    if method == "DELETE" and attempt.num > 1 and response.status_code == 404:
+                        # an earlier attempt deleted it and its answer was lost: done
+                        return response
                     check_retryable(response, policy)
         except RetryableResponse as exhausted:
             raise error_for(exhausted.response) from None
