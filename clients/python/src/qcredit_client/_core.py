@@ -45,9 +45,13 @@ class RetryPolicy:
     (our own first attempt still running). Writes are safe to retry because every write
     carries one ``Idempotency-Key`` for all its attempts (PUT and DELETE are idempotent
     anyway; a DELETE retried after a lost answer that then finds nothing is done, not a
-    404). A ``Retry-After`` header sets the
-    wait; without one the wait grows exponentially with jitter (stamina's defaults).
-    A ``Retry-After`` longer than ``max_retry_after`` is not waited for: the error is raised.
+    404). A ``Retry-After`` header sets the wait; without one the wait grows exponentially
+    with jitter (stamina's defaults). A ``Retry-After`` longer than ``max_retry_after`` is
+    not waited for: the error is raised.
+
+    Why stamina rather than a hand-written loop: it bounds attempts *and* total time, adds
+    jitter, works for sync and async code alike, logs each retry (structlog/logging) and
+    lets the ``on`` hook return the server's ``Retry-After`` as the wait.
     """
 
     attempts: int = 5
