@@ -90,9 +90,9 @@ def _walk(fetch: _Fetch[T_co]) -> Iterator[T_co]:
 
 
 class Client:
-    """``AsyncClient("http://registry:8000", api_key="...")``; use as a context manager.
-
-    ``api_key`` may be omitted for the public endpoints. ``retry`` decides when a call is
+    """A client of one registry (``base_url``, e.g. ``http://registry:8000``) as one agency
+    (``api_key``); use it as a context manager. Without a key only the public endpoints
+    answer. ``retry`` decides when a call is
     tried again (see RetryPolicy); ``transport`` or ``http_client`` let you bring your own
     httpx transport (e.g. ``httpx.ASGITransport`` in tests) or client.
     """
