@@ -4,6 +4,7 @@ up-to-date model, and the sync client is the one generated from the async one.""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -98,3 +99,14 @@ def test_committed_sync_client_is_generated_from_the_async_one() -> None:
     script = ROOT / "clients" / "python" / "scripts" / "codegen.py"
     done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_client_depends_on_the_contract_not_on_the_service() -> None:
+    imported: set[str] = set()
+    for path in (ROOT / "clients" / "python").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    assert "service" not in imported and "tests" not in imported
