@@ -17,10 +17,17 @@ from sqlmodel import col
 
 from service.credit import blacklist as rules
 from service.credit.blacklist import RemovalReason, Status
+from service.credit.blacklist_deadlines import due
 from service.credit.candidates import Trigger, listing_triggers
 from service.credit.deadlines import WorkCalendar
 from service.models import BlacklistEntry, CreditRecord, Enterprise
-from service.schemas.blacklist import CandidateOut, EntryOut, TransitionOut, TriggerOut
+from service.schemas.blacklist import (
+    CandidateOut,
+    EntryOut,
+    TransitionOut,
+    TriggerOut,
+    UndoneRemovalOut,
+)
 from service.store import dossiers
 from service.store.blacklist import transitions_of
 from service.store.blacklist_rows import entry_of
@@ -90,6 +97,13 @@ async def names(session: AsyncSession, codes: Sequence[str]) -> dict[str, str]:
     return {code: name for code, name in rows}
 
 
+def removal_authority(row: BlacklistEntry, current: rules.Entry) -> str | None:
+    """Who decided the removal; an expiry (Art.21) is the listing authority's own."""
+    if current.status is not Status.REMOVED:
+        return None
+    return current.removal_authority or row.authority
+
+
 async def entry_out(
     session: AsyncSession,
     row: BlacklistEntry,
@@ -103,10 +117,11 @@ async def entry_out(
     assert row.id is not None
     entry = entry_of(row)
     current = rules.effective(entry, today)
+    cal = cal or await work_calendar(session)
     defence_ends_on = None
     if entry.notified_on is not None:
-        cal = cal or await work_calendar(session)
         defence_ends_on = cal.add_working_days(entry.notified_on, rules.DEFENCE_WORKING_DAYS)
+    dues = due(entry, today, cal)
     if name is None:
         name = (await names(session, [row.code])).get(row.code)
     transitions = (
@@ -128,6 +143,7 @@ async def entry_out(
         reason=row.reason,
         legal_basis=row.legal_basis,
         remedy=row.remedy,
+        fault_basis=row.fault_basis,
         authority=row.authority,
         penalty_record_id=row.penalty_record_id,
         proposer_agency_id=row.proposer_agency_id,
@@ -142,12 +158,36 @@ async def entry_out(
         decided_on=current.decided_on,
         defence_waived=current.defence_waived,
         expires_on=current.expires_on,
+        restricted_until=current.restricted_until,
         restored_on=current.restored_on,
+        undone_removals=[
+            UndoneRemovalOut(
+                removed_on=u.removed_on,
+                reason=u.reason.value,
+                restored_on=u.restored_on,
+                authority=u.authority,
+            )
+            for u in current.undone_removals
+        ],
+        cross_province=rules.cross_province(entry),
+        push_by=dues.push_by,
+        pushed_on=current.pushed_on,
+        push_received_on=current.push_received_on,
+        push_overdue=dues.push_overdue,
         publish_by=current.publish_by,
         published_on=current.published_on,
         publication_overdue=rules.publication_overdue(entry, today),
+        repair_applied_on=current.repair_applied_on,
+        repair_accept_by=dues.repair_accept_by,
+        repair_accepted_on=current.repair_accepted_on,
+        repair_acceptance_overdue=dues.repair_acceptance_overdue,
+        repair_decide_by=dues.repair_decide_by,
+        repair_refused_on=current.repair_refused_on,
+        repair_decision_overdue=dues.repair_decision_overdue,
         removed_on=current.removed_on,
         removal_reason=current.removal_reason.value if current.removal_reason else None,
+        removal_authority=removal_authority(row, current),
+        stop_publication_by=dues.stop_publication_by,
         allowed_transitions=rules.allowed_transitions(entry, today),
         transitions=transitions,
         created_at=row.created_at,
