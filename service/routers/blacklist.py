@@ -156,10 +156,13 @@ async def list_candidates(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[CandidateOut]:
-    """Dossiers meeting Order 44 Art.7(3) (failed, announced, still failing on re-check) or
-    Art.8 (refused or delayed an ordered recall), or a revoked licence with a heavier
-    penalty, with the records that qualify each. A trigger is a reason to review, not a
-    listing: an officer decides whether to propose. Ordered by code."""
+    """Dossiers meeting Order 44 Art.7(3) (failed, announced, still failing on re-check),
+    Art.8 (refused or delayed an ordered recall), Art.10(3) (refused or obstructed
+    sampling), or Art.2(2) (a licence revoked with a heavier penalty), with the records
+    that qualify each and the article each cites. An enterprise with an entry open or in
+    force is no candidate; one whose earlier listing expired or was repaired is a candidate
+    again only for a chain that qualified after that listing. A trigger is a reason to
+    review, not a listing: an officer decides whether to propose. Ordered by code."""
     after = decode_cursor_of(cursor, str)
     items = await blacklist_reads.candidates(
         session, today=today, region=region, after=after, limit=limit

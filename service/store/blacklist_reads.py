@@ -1,5 +1,5 @@
 """Agency-side reads of the blacklist: filtered lists, the internal entry view, and listing
-candidates (Order 44 Art.7(3), Art.8) found in dossiers.
+candidates (Order 44 Art.2(2), Art.7(3), Art.8, Art.10(3)) found in dossiers.
 
 Statuses are judged as the entries *read* on ``today``: a listing past its 3 years is
 removed (Art.21) whether or not the expiry job has recorded it.
@@ -33,8 +33,9 @@ from service.store.blacklist import transitions_of
 from service.store.blacklist_rows import entry_of
 from service.store.calendar import work_calendar
 
-# An entry in one of these states blocks a new candidate listing for the enterprise:
-# open or in force, or run its course for the same behaviour (repaired, expired).
+# A removal for one of these reasons ran its course: the conduct before its listing is
+# settled, so only a chain qualifying after it makes the enterprise a candidate again.
+# An overturned or erroneous listing settles nothing.
 _SETTLED_REASONS = (RemovalReason.REPAIRED.value, RemovalReason.EXPIRED.value)
 
 
@@ -195,7 +196,7 @@ async def entry_out(
     )
 
 
-# -- candidates (Order 44 Art.7(3), Art.8) -------------------------------------------------
+# -- candidates (Order 44 Art.2(2), Art.7(3), Art.8, Art.10(3)) ----------------------------
 
 
 def _trigger_out(t: Trigger) -> TriggerOut:
@@ -208,19 +209,33 @@ def _trigger_out(t: Trigger) -> TriggerOut:
     )
 
 
-async def _blocked(session: AsyncSession, codes: Sequence[str], today: date) -> set[str]:
-    """Enterprises with an entry open, in force, or run its course (repaired/expired)."""
+async def _settled(
+    session: AsyncSession, codes: Sequence[str], today: date
+) -> tuple[set[str], dict[str, date]]:
+    """Enterprises with an entry open or in force (no candidate at all), and for the others
+    the day up to which an earlier listing that ran its course (repaired or expired) covers
+    their conduct: a trigger qualifying after that day is a new chain and counts again."""
     rows = (
         await session.execute(select(BlacklistEntry).where(col(BlacklistEntry.code).in_(codes)))
     ).scalars()
-    blocked = set()
+    open_codes: set[str] = set()
+    covered: dict[str, date] = {}
     for row in rows:
         current = rules.effective(entry_of(row), today)
-        if current.status is not Status.REMOVED or (
-            current.removal_reason is not None and current.removal_reason.value in _SETTLED_REASONS
+        if current.status is not Status.REMOVED:
+            open_codes.add(row.code)
+        elif current.removal_reason is not None and current.removal_reason.value in (
+            _SETTLED_REASONS
         ):
-            blocked.add(row.code)
-    return blocked
+            until = current.decided_on or current.proposed_on
+            covered[row.code] = max(until, covered.get(row.code, until))
+    return open_codes, covered
+
+
+def _new_chains(triggers: list[Trigger], covered_until: date | None) -> list[Trigger]:
+    if covered_until is None:
+        return triggers
+    return [t for t in triggers if t.on is not None and t.on > covered_until]
 
 
 async def candidates(
@@ -271,7 +286,12 @@ async def candidates(
         cursor = codes[-1]
         facts = await dossiers.facts_by_code(session, codes)
         found = {c: t for c in codes if (t := listing_triggers(facts.get(c, ()), today))}
-        blocked = await _blocked(session, list(found), today)
+        blocked, covered = await _settled(session, list(found), today)
+        found = {
+            c: new
+            for c, t in found.items()
+            if c not in blocked and (new := _new_chains(t, covered.get(c)))
+        }
         ents = {
             e.code: e
             for e in (
@@ -281,7 +301,7 @@ async def candidates(
             ).scalars()
         }
         for code in codes:
-            if code not in found or code in blocked or code not in ents:
+            if code not in found or code not in ents:
                 continue
             triggers = found[code]
             out.append(

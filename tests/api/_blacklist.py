@@ -142,12 +142,12 @@ async def listed(
     publish: bool = True,
     name: str | None = None,
 ) -> dict[str, Any]:
-    """A registered enterprise with a heavier penalty, listed today (defence waived) and,
-    unless told otherwise, published today."""
+    """A registered enterprise with a heavier penalty, listed on T0 (defence waived) and,
+    unless told otherwise, published on T0 — whatever day the clock reads."""
     await enterprise(client, headers, uscc, name)
     pid = await penalty(client, headers, uscc, ref)
-    entry = await propose(client, headers, uscc, pid)
     today = T0.isoformat()
+    entry = await propose(client, headers, uscc, pid, proposed_on=today)
     await step(client, headers, entry["id"], "notify", {"notified_on": today})
     out = await step(
         client, headers, entry["id"], "list", {"decided_on": today, "defence_waived": True}
