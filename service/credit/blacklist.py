@@ -8,7 +8,7 @@
 
 Approval by the next higher authority (Art.22), the cross-province push (Art.14) and a
 credit-repair application (Art.17) are dated facts on the entry, not states; their
-deadlines are in :mod:`service.credit.blacklist_deadlines`.
+deadlines are in :mod:`service.credit.listing_steps`.
 Every function returns a new :class:`Entry` or raises :class:`TransitionRefused` naming
 the rule; nothing here reads the clock or stores anything.
 """

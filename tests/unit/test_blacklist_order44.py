@@ -32,9 +32,8 @@ from service.credit.blacklist import (
     restore,
     revoke,
 )
-from service.credit.blacklist_deadlines import due
-from service.credit.blacklist_steps import accept_repair, apply_repair, push, refuse_repair
 from service.credit.deadlines import DEFAULT_CALENDAR, add_years
+from service.credit.listing_steps import accept_repair, apply_repair, due, push, refuse_repair
 
 CAL = DEFAULT_CALENDAR
 CODE = "91210100000123457K"
