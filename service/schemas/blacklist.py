@@ -246,3 +246,35 @@ class CandidateOut(BaseModel):
     grade: str | None
     record_ids: list[int] = Field(description="Every record that qualifies the enterprise")
     triggers: list[TriggerOut]
+
+
+class LegacyListingIn(StrictModel):
+    """One listing of a legacy list (`qcredit import-listings`): the procedure as it
+    happened, each step with its own date; it is replayed through the same state machine."""
+
+    code: str = Field(min_length=1, max_length=40, description="USCC or organization code")
+    penalty_source_ref: str = Field(
+        min_length=1,
+        max_length=128,
+        description="source_ref of the heavier penalty, as recorded by the importing agency",
+    )
+    category: Category
+    reason: str = Field(min_length=1, max_length=1000)
+    legal_basis: str = Field(min_length=1, max_length=500)
+    fault_basis: str = Field(min_length=1, max_length=1000)
+    remedy: str = Field(min_length=1, max_length=500)
+    proposed_on: date
+    notified_on: date
+    approved_on: date | None = None
+    approver_agency_id: int | None = Field(
+        default=None, description="Art.22 approver; defaults to the command's --approver"
+    )
+    decided_on: date
+    defence_waived: bool = False
+    restricted_until: date | None = None
+    pushed_on: date | None = None
+    push_received_on: date | None = None
+    published_on: date | None = None
+    removed_on: date | None = None
+    removal_reason: Literal["repaired", "overturned", "error"] | None = None
+    restored_on: date | None = None
