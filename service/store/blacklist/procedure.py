@@ -271,6 +271,9 @@ async def apply(
     cal = await work_calendar(session)
     penalty: PenaltyRef | None = None
     if transition in (rules.LIST, rules.RESTORE):
+        # Art.13 compares the listing with the penalty's decided_on. TODO(decided_on): read
+        # today from the record's data (default occurred_on) by penalty_ref; switch with it
+        # to the decided_on column once the penalties-from-decision change lands.
         penalty = penalty_ref(await current_penalty(session, row.penalty_record_id))
     steps: dict[str, tuple[str, Callable[[date], Any]]] = {
         rules.NOTIFY: (
