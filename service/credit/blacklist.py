@@ -391,7 +391,8 @@ def remove(
       (after the restoration date for a restored entry, Art.20), and only if the
       enterprise got no new heavier penalty since. Performance of the penalty and removal
       of the harm are the deciding authority's findings and are not checked here.
-    - ``overturned`` (Art.19) and ``error``: from any state not yet removed.
+    - ``overturned`` (Art.19) and ``error``: from any state not yet removed; ``overturned``
+      also after a removal by repair or expiry, which keeps its day but changes its ground.
     - ``expired`` is never requested: :func:`effective` derives it (Art.21).
 
     The state is judged at ``removed_on``, so a removal recorded late still applies if
@@ -409,6 +410,19 @@ def remove(
             "date-in-future", f"removed_on {removed_on} is after today {today}", "removed_on"
         )
     current = effective(entry, removed_on)
+    if (
+        current.status is Status.REMOVED
+        and reason is RemovalReason.OVERTURNED
+        and current.removal_reason in (RemovalReason.REPAIRED, RemovalReason.EXPIRED)
+    ):
+        # Art.19 in every state: the listing stopped being in force on its removal day,
+        # but its removal now rests on the revocation and can no longer be restored.
+        not_before(removed_on, current.removed_on, "removed_on", "the earlier removal")
+        return replace(
+            current,
+            removal_reason=RemovalReason.OVERTURNED,
+            removal_authority=authority or current.removal_authority,
+        )
     if current.status is Status.REMOVED:
         raise TransitionRefused(
             "state-machine-illegal-transition",
@@ -465,16 +479,13 @@ def revoke(entry: Entry, *, on: date, today: date, authority: str | None = None)
     error, nothing changes.
     """
     current = effective(entry, on)
-    if current.status is not Status.REMOVED:
-        return remove(
-            entry, removed_on=on, reason=RemovalReason.OVERTURNED, today=today, authority=authority
-        )
-    if current.removal_reason in (RemovalReason.OVERTURNED, RemovalReason.ERROR):
+    if current.status is Status.REMOVED and current.removal_reason in (
+        RemovalReason.OVERTURNED,
+        RemovalReason.ERROR,
+    ):
         return None
-    return replace(
-        current,
-        removal_reason=RemovalReason.OVERTURNED,
-        removal_authority=authority or current.removal_authority,
+    return remove(
+        entry, removed_on=on, reason=RemovalReason.OVERTURNED, today=today, authority=authority
     )
 
 

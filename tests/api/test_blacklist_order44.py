@@ -103,6 +103,13 @@ async def test_overturn_after_repair_revokes_and_blocks_restore(
     assert [(e["status"], e["removal_reason"]) for e in pub["entries"]] == [
         ("removed", "overturned")
     ]
+    # Offline mirrors see the changed ground in the delta of the day it changed.
+    delta = await client.get(
+        "/public/v1/blacklist/export", params={"since": "2027-06-20", "format": "json"}
+    )
+    assert [(e["code"], e["removal_reason"]) for e in delta.json()["items"]] == [
+        (code(401), "overturned")
+    ]
 
 
 async def test_withdrawn_penalty_revokes_a_listing(
@@ -495,3 +502,25 @@ async def test_deciding_authority_runs_its_procedure_only(
     r = await client.post(f"/v1/blacklist/{entry['id']}/publish", json={}, headers=dalian.headers)
     assert problem(r, 403)["rule"] == "jurisdiction"
     assert (await step(client, shenyang.headers, entry["id"], "publish"))["published_on"]
+
+
+async def test_overturn_recorded_on_a_repaired_entry(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    entry = await repaired(client, h, clock, 421)
+    set_day(clock, date(2027, 6, 20))
+    r = await client.post(
+        f"/v1/blacklist/{entry['id']}/remove",
+        json={"removed_on": "2027-06-15", "reason": "overturned"},
+        headers=h,
+    )
+    assert problem(r, 409)["rule"] == "date-order"  # before the repair removal
+    out = await step(
+        client, h, entry["id"], "remove", {"removed_on": "2027-06-20", "reason": "overturned"}
+    )
+    assert (out["removal_reason"], out["removed_on"], out["allowed_transitions"]) == (
+        "overturned",
+        REPAIR_DAY.isoformat(),
+        [],
+    )

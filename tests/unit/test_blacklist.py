@@ -410,9 +410,13 @@ def test_late_recorded_overturn_before_expiry_still_applies() -> None:
     # Overturned the day before expiry, recorded after it: the reason stays "overturned".
     out = remove(listed(), removed_on=date(2027, 3, 14), reason=RemovalReason.OVERTURNED, today=FAR)
     assert out.removal_reason is RemovalReason.OVERTURNED
-    with pytest.raises(TransitionRefused) as exc:
-        remove(listed(), removed_on=date(2027, 3, 15), reason=RemovalReason.OVERTURNED, today=FAR)
-    refused("state-machine-illegal-transition", exc)
+    assert out.removed_on == date(2027, 3, 14)
+    # Overturned on the expiry day or later: Art.19 still revokes it (every state), but it
+    # stopped being in force on expiry, which stays its removal day.
+    late = remove(
+        listed(), removed_on=date(2027, 3, 15), reason=RemovalReason.OVERTURNED, today=FAR
+    )
+    assert (late.removal_reason, late.removed_on) == (RemovalReason.OVERTURNED, date(2027, 3, 15))
 
 
 # -- expiry (Art.21) ----------------------------------------------------------------

@@ -367,3 +367,22 @@ def test_stop_publication_after_expiry() -> None:
     assert due(published, date(2027, 3, 15), CAL).stop_publication_by == (
         CAL.add_working_days(date(2027, 3, 15), 3)
     )
+
+
+@pytest.mark.parametrize("state", ["repaired", "expired"])
+def test_requested_overturn_after_repair_or_expiry(state: str) -> None:
+    e = _states()[state]
+    on = date(2027, 6, 1) if state == "expired" else date(2025, 5, 6)
+    out = remove(e, removed_on=on, reason=RemovalReason.OVERTURNED, today=on, authority="A")
+    assert (out.status, out.removal_reason, out.removal_authority) == (
+        Status.REMOVED,
+        RemovalReason.OVERTURNED,
+        "A",
+    )
+    assert out.removed_on == effective(e, on).removed_on
+    with pytest.raises(TransitionRefused) as exc:  # a second time: already overturned
+        remove(out, removed_on=on, reason=RemovalReason.OVERTURNED, today=on)
+    assert rule_of(exc) == "state-machine-illegal-transition"
+    with pytest.raises(TransitionRefused) as exc:  # repaired or expired cannot be repeated
+        remove(e, removed_on=on, reason=RemovalReason.ERROR, today=on)
+    assert rule_of(exc) == "state-machine-illegal-transition"

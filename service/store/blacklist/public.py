@@ -22,7 +22,7 @@ from service.credit import blacklist as rules
 from service.credit.blacklist import Status
 from service.credit.codes import ParsedCode
 from service.credit.names import name_key
-from service.models import BlacklistEntry, Enterprise
+from service.models import BlacklistEntry, BlacklistTransition, Enterprise
 from service.store.blacklist.reads import removal_authority, status_clause
 from service.store.blacklist.rows import entry_of
 
@@ -236,7 +236,9 @@ async def export_rows(
     session: AsyncSession, *, today: date, since: date | None
 ) -> list[dict[str, Any]]:
     """Every public entry, or with ``since`` only those listed, published, restored or
-    removed (expiry included) on or after that date — a delta for offline mirrors."""
+    removed (expiry included) on or after that date, or changed by a step dated then (an
+    Art.19 revocation turning a repair removal into an overturn) — a delta for offline
+    mirrors."""
     stmt = _base(today, None, None, None).order_by(col(BlacklistEntry.id))
     if since is not None:
         stmt = stmt.where(
@@ -245,6 +247,11 @@ async def export_rows(
                 col(BlacklistEntry.decided_on) >= since,
                 col(BlacklistEntry.restored_on) >= since,
                 col(BlacklistEntry.removed_on) >= since,
+                col(BlacklistEntry.id).in_(
+                    select(col(BlacklistTransition.entry_id)).where(
+                        col(BlacklistTransition.on) >= since
+                    )
+                ),
                 and_(
                     col(BlacklistEntry.status) == Status.LISTED.value,
                     col(BlacklistEntry.expires_on) >= since,
