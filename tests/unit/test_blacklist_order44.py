@@ -386,3 +386,25 @@ def test_requested_overturn_after_repair_or_expiry(state: str) -> None:
     with pytest.raises(TransitionRefused) as exc:  # repaired or expired cannot be repeated
         remove(e, removed_on=on, reason=RemovalReason.ERROR, today=on)
     assert rule_of(exc) == "state-machine-illegal-transition"
+
+
+@given(
+    state=st.sampled_from(["proposed", "notified", "listed", "published", "repaired", "restored"]),
+    after=st.integers(min_value=0, max_value=1500),
+    probe=st.integers(min_value=-800, max_value=1500),
+)
+def test_revocation_ends_force_and_keeps_the_past(state: str, after: int, probe: int) -> None:
+    """Art.19 property: from the revocation on, the listing is never in force and can never
+    be restored; before it, it reads as it did."""
+    e = _states()[state]
+    on = date(2025, 4, 1) + timedelta(after)
+    revoked = revoke(e, on=on, today=on)
+    if revoked is None:
+        return
+    day = on + timedelta(probe)
+    if day >= on:
+        assert not is_in_force(revoked, day)
+        assert effective(revoked, day).removal_reason is RemovalReason.OVERTURNED
+    else:
+        assert is_in_force(revoked, day) is is_in_force(e, day)
+    assert "restore" not in allowed_transitions(revoked, max(day, on))
