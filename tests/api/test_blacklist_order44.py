@@ -173,6 +173,11 @@ async def test_restore_stays_published_with_removal_history(
     assert pub["entries"][1]["removal_reason"] == "repaired"
     listed_now = (await client.get("/public/v1/blacklist", params={"status": "listed"})).json()
     assert [e["code"] for e in listed_now["items"]] == [uscc]
+    # The portal's page shows the listing and, below it, the earlier removal record.
+    page = await client.get(f"/blacklist/{uscc}")
+    assert page.status_code == 200
+    assert "该企业目前在严重违法失信名单中" in page.text
+    assert "信用修复提前移出" in page.text and "移出决定机关" in page.text
     # Long after: publication overdue never fires for the restored entry.
     set_day(clock, date(2027, 9, 1))
     assert (await get(client, h, entry["id"]))["publication_overdue"] is False
