@@ -49,4 +49,5 @@ def proposal(uscc: str, penalty_id: int) -> m.ProposeIn:
         legal_basis="《市场监督管理严重违法失信名单管理办法》第七条",
         penalty_record_id=penalty_id,
         remedy="六十日内申请行政复议或者六个月内提起行政诉讼",
+        fault_basis="当事人明知产品不合格仍继续生产销售，不能证明其没有主观故意",
     )

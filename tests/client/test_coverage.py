@@ -62,9 +62,9 @@ def test_every_operation_of_the_spec_has_a_client_method() -> None:
 def test_a_new_operation_fails_coverage_naming_its_operation_id() -> None:
     spec = json.loads(json.dumps(SPEC))
     spec["paths"]["/v1/checkpoints"] = {"post": {"operationId": "create_checkpoint_post"}}
-    problems = coverage_problems(Client, spec)
+    problems = set(coverage_problems(Client, spec)) - set(coverage_problems(Client))
     assert len(problems) == 1
-    assert "POST /v1/checkpoints (operationId create_checkpoint_post)" in problems[0]
+    assert "POST /v1/checkpoints (operationId create_checkpoint_post)" in problems.pop()
 
 
 def test_sync_and_async_clients_offer_the_same_methods() -> None:

@@ -9,6 +9,16 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
 
+class AcceptRepairIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    accepted_on: Annotated[date | None, Field(title="Accepted On")] = None
+    """
+    Day the application was accepted (受理); defaults to today
+    """
+
+
 class ActivationOut(BaseModel):
     active: Annotated[bool, Field(title="Active")]
     enterprises: Annotated[int, Field(title="Enterprises")]
@@ -20,6 +30,16 @@ class ActivationOut(BaseModel):
     regrade: Annotated[Literal["scheduled", "not-needed"], Field(title="Regrade")]
     """
     `scheduled`: stored grades are being recomputed in the background, chunk by chunk (reads of one enterprise use the new rule set at once); `not-needed`: the rule set was already active
+    """
+
+
+class ApplyRepairIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    applied_on: Annotated[date | None, Field(title="Applied On")] = None
+    """
+    Day the credit-repair application arrived (Art.17)
     """
 
 
@@ -813,6 +833,18 @@ class ProposeIn(BaseModel):
     """
     USCC (any spelling) or organization code of a registered enterprise
     """
+    fault_basis: Annotated[
+        str,
+        Field(
+            examples=["当事人明知产品不合格仍继续销售，未能提供证据证明其没有主观故意"],
+            max_length=1000,
+            min_length=1,
+            title="Fault Basis",
+        ),
+    ]
+    """
+    The finding on subjective fault (主观过错): why the party cannot show it acted without intent (Art.12). Internal, not public
+    """
     legal_basis: Annotated[
         str,
         Field(
@@ -829,6 +861,10 @@ class ProposeIn(BaseModel):
     """
     The heavier administrative penalty the listing rests on (Art.2)
     """
+    proposed_on: Annotated[date | None, Field(title="Proposed On")] = None
+    """
+    Day the procedure began; defaults to today and cannot be after it. Lets an agency record a procedure that already happened, each later step with its own date
+    """
     reason: Annotated[
         str,
         Field(
@@ -842,15 +878,16 @@ class ProposeIn(BaseModel):
     列入事由 (public)
     """
     remedy: Annotated[
-        str | None,
+        str,
         Field(
             examples=["可自收到决定书之日起六十日内申请行政复议，或六个月内提起行政诉讼"],
             max_length=500,
+            min_length=1,
             title="Remedy",
         ),
-    ] = ""
+    ]
     """
-    救济途径和期限 (public)
+    救济途径和期限: how and by when the party can seek review (public, Art.13)
     """
 
 
@@ -905,18 +942,38 @@ class PublicEntry(BaseModel):
     status: Annotated[Literal["listed", "removed"], Field(title="Status")]
 
 
-class PublicLookup(BaseModel):
+class PublicRemoval(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    category: Annotated[str, Field(title="Category")]
+    """
+    Order 44 Art.5-11 category
+    """
     code: Annotated[str, Field(title="Code")]
-    entries: Annotated[list[PublicEntry], Field(title="Entries")]
-    listed: Annotated[bool, Field(title="Listed")]
     """
-    A published listing is in force today
+    Unified social credit code
     """
-
-
-class PublicPage(BaseModel):
-    items: Annotated[list[PublicEntry], Field(title="Items")]
-    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+    decided_on: Annotated[date | None, Field(title="Decided On")]
+    """
+    Listing date (列入日期)
+    """
+    name: Annotated[str, Field(title="Name")]
+    """
+    Enterprise name
+    """
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")]
+    """
+    Authority that decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[date | None, Field(title="Removed On")]
+    """
+    Removal date (移出日期)
+    """
+    status: Annotated[Literal["removed"], Field(title="Status")]
 
 
 class PublishIn(BaseModel):
@@ -926,6 +983,20 @@ class PublishIn(BaseModel):
     published_on: Annotated[date | None, Field(title="Published On")] = None
     """
     Defaults to today (Art.14)
+    """
+
+
+class PushIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    pushed_on: Annotated[date | None, Field(title="Pushed On")] = None
+    """
+    Day pushed to the registration province; defaults to today
+    """
+    received_on: Annotated[date | None, Field(title="Received On")] = None
+    """
+    Day the registration province received it; defaults to pushed_on. Publication is due 10 working days after it (Art.14)
     """
 
 
@@ -983,6 +1054,16 @@ class Receipt(BaseModel):
     token: Annotated[str, Field(title="Token")]
     """
     The receipt in one string, for GET /public/v1/screen/verify
+    """
+
+
+class RefuseRepairIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    refused_on: Annotated[date | None, Field(title="Refused On")] = None
+    """
+    Day the application was not accepted or early removal was refused
     """
 
 
@@ -1158,6 +1239,13 @@ class TriggerOut(BaseModel):
     rule: Annotated[str, Field(title="Rule")]
     text: Annotated[str, Field(title="Text")]
     text_en: Annotated[str, Field(title="Text En")]
+
+
+class UndoneRemovalOut(BaseModel):
+    authority: Annotated[str | None, Field(title="Authority")]
+    reason: Annotated[str, Field(title="Reason")]
+    removed_on: Annotated[date, Field(title="Removed On")]
+    restored_on: Annotated[date, Field(title="Restored On")]
 
 
 class ValidationError(BaseModel):
@@ -1377,6 +1465,10 @@ class EntryOut(BaseModel):
     category: Annotated[str, Field(title="Category")]
     code: Annotated[str, Field(title="Code")]
     created_at: Annotated[AwareDatetime, Field(title="Created At")]
+    cross_province: Annotated[bool, Field(title="Cross Province")]
+    """
+    Registered outside the deciding authority's province (Art.14)
+    """
     decided_on: Annotated[date | None, Field(title="Decided On")]
     defence_ends_on: Annotated[date | None, Field(title="Defence Ends On")]
     """
@@ -1384,6 +1476,10 @@ class EntryOut(BaseModel):
     """
     defence_waived: Annotated[bool, Field(title="Defence Waived")]
     expires_on: Annotated[date | None, Field(title="Expires On")]
+    fault_basis: Annotated[str, Field(title="Fault Basis")]
+    """
+    Subjective-fault finding (Art.12)
+    """
     id: Annotated[int, Field(title="Id")]
     legal_basis: Annotated[str, Field(title="Legal Basis")]
     name: Annotated[str | None, Field(title="Name")]
@@ -1394,17 +1490,59 @@ class EntryOut(BaseModel):
     proposer_level: Annotated[str, Field(title="Proposer Level")]
     publication_overdue: Annotated[bool, Field(title="Publication Overdue")]
     publish_by: Annotated[date | None, Field(title="Publish By")]
+    """
+    Art.14: 20 working days after the decision; across provinces 10 working days after the registration province received the push
+    """
     published_on: Annotated[date | None, Field(title="Published On")]
+    push_by: Annotated[date | None, Field(title="Push By")]
+    """
+    Cross-province: push to the registration province due (10 working days)
+    """
+    push_overdue: Annotated[bool, Field(title="Push Overdue")]
+    push_received_on: Annotated[date | None, Field(title="Push Received On")]
+    pushed_on: Annotated[date | None, Field(title="Pushed On")]
     reason: Annotated[str, Field(title="Reason")]
     region_code: Annotated[str, Field(title="Region Code")]
     remedy: Annotated[str, Field(title="Remedy")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")]
+    """
+    Who decided the removal (public)
+    """
     removal_reason: Annotated[str | None, Field(title="Removal Reason")]
     removed_on: Annotated[date | None, Field(title="Removed On")]
+    repair_accept_by: Annotated[date | None, Field(title="Repair Accept By")]
+    """
+    Acceptance due: 2 working days
+    """
+    repair_acceptance_overdue: Annotated[bool, Field(title="Repair Acceptance Overdue")]
+    repair_accepted_on: Annotated[date | None, Field(title="Repair Accepted On")]
+    repair_applied_on: Annotated[date | None, Field(title="Repair Applied On")]
+    """
+    Credit-repair application (Art.17)
+    """
+    repair_decide_by: Annotated[date | None, Field(title="Repair Decide By")]
+    """
+    Decision due: 15 working days after acceptance
+    """
+    repair_decision_overdue: Annotated[bool, Field(title="Repair Decision Overdue")]
+    repair_refused_on: Annotated[date | None, Field(title="Repair Refused On")]
     restored_on: Annotated[date | None, Field(title="Restored On")]
+    restricted_until: Annotated[date | None, Field(title="Restricted Until")]
+    """
+    End of a statutory restriction that extends the listing (Art.21)
+    """
     status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    stop_publication_by: Annotated[date | None, Field(title="Stop Publication By")]
+    """
+    Art.18/19: publication of a removed listing stops within 3 working days
+    """
     transitions: Annotated[
         list[TransitionOut] | None, Field(title="Transitions", validate_default=True)
     ] = []
+    undone_removals: Annotated[list[UndoneRemovalOut], Field(title="Undone Removals")]
+    """
+    Repair removals undone by a restoration (Art.20); the listing was not in force between each removed_on and restored_on
+    """
     updated_at: Annotated[AwareDatetime, Field(title="Updated At")]
 
 
@@ -1490,6 +1628,23 @@ class PageEntryOut(BaseModel):
     """
     Pass as `cursor` for the next page; null on the last
     """
+
+
+class PublicLookup(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    entries: Annotated[list[PublicEntry | PublicRemoval], Field(title="Entries")]
+    """
+    Newest first; a listing restored after a fraudulent repair (Art.20) is followed by the removal record that was published before it
+    """
+    listed: Annotated[bool, Field(title="Listed")]
+    """
+    A published listing is in force today
+    """
+
+
+class PublicPage(BaseModel):
+    items: Annotated[list[PublicEntry | PublicRemoval], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
 
 
 class RecordOut(BaseModel):

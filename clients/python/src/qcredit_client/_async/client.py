@@ -654,13 +654,52 @@ class AsyncClient:
 
     @operation("POST /v1/blacklist/{entry_id}/list")
     async def list_entry(
-        self, entry_id: int, decided_on: date, *, defence_waived: bool | None = None
+        self,
+        entry_id: int,
+        decided_on: date,
+        *,
+        defence_waived: bool | None = None,
+        restricted_until: date | None = None,
     ) -> m.EntryOut:
-        """The listing decision: listed for 3 years, to be published within 20 working days."""
-        body: dict[str, Any] = {"decided_on": decided_on}
+        """The listing decision: listed for 3 years (longer up to ``restricted_until``, Art.21),
+        to be published within 20 working days."""
+        body = m.ListIn(decided_on=decided_on)
         if defence_waived is not None:
-            body["defence_waived"] = defence_waived
+            body.defence_waived = defence_waived
+        if restricted_until is not None:
+            body.restricted_until = restricted_until
         return await self._transition(entry_id, "list", body)
+
+    @operation("POST /v1/blacklist/{entry_id}/push")
+    async def push_listing(
+        self, entry_id: int, pushed_on: date | None = None, received_on: date | None = None
+    ) -> m.EntryOut:
+        """Record the push to the enterprise's registration province (Art.14, cross-province
+        listings only)."""
+        body = m.PushIn(pushed_on=pushed_on, received_on=received_on)
+        return await self._transition(entry_id, "push", body)
+
+    @operation("POST /v1/blacklist/{entry_id}/apply_repair")
+    async def apply_repair(self, entry_id: int, applied_on: date | None = None) -> m.EntryOut:
+        """Record a credit-repair application (信用修复, Art.17)."""
+        return await self._transition(
+            entry_id, "apply_repair", m.ApplyRepairIn(applied_on=applied_on)
+        )
+
+    @operation("POST /v1/blacklist/{entry_id}/accept_repair")
+    async def accept_repair(self, entry_id: int, accepted_on: date | None = None) -> m.EntryOut:
+        """Accept (受理) a credit-repair application; granting it is ``remove_listing`` with
+        reason ``repaired``."""
+        return await self._transition(
+            entry_id, "accept_repair", m.AcceptRepairIn(accepted_on=accepted_on)
+        )
+
+    @operation("POST /v1/blacklist/{entry_id}/refuse_repair")
+    async def refuse_repair(self, entry_id: int, refused_on: date | None = None) -> m.EntryOut:
+        """Refuse a credit-repair application (not accepted, or early removal refused)."""
+        return await self._transition(
+            entry_id, "refuse_repair", m.RefuseRepairIn(refused_on=refused_on)
+        )
 
     @operation("POST /v1/blacklist/{entry_id}/publish")
     async def publish_listing(
@@ -751,8 +790,9 @@ class AsyncClient:
         region: str | None = None,
         status: Literal["listed", "removed"] | None = None,
         page_size: int | None = None,
-    ) -> AsyncIterator[m.PublicEntry]:
-        """Every public entry matching the filters (the whole public list without them)."""
+    ) -> AsyncIterator[m.PublicEntry | m.PublicRemoval]:
+        """Every public entry matching the filters (the whole public list without them); a
+        removed entry is only its removal record (Order 44 Art.18)."""
         return _walk(
             lambda c: self.search_public_blacklist(
                 q=q, code=code, region=region, status=status, cursor=c, limit=page_size

@@ -646,13 +646,48 @@ class Client:
 
     @operation("POST /v1/blacklist/{entry_id}/list")
     def list_entry(
-        self, entry_id: int, decided_on: date, *, defence_waived: bool | None = None
+        self,
+        entry_id: int,
+        decided_on: date,
+        *,
+        defence_waived: bool | None = None,
+        restricted_until: date | None = None,
     ) -> m.EntryOut:
-        """The listing decision: listed for 3 years, to be published within 20 working days."""
-        body: dict[str, Any] = {"decided_on": decided_on}
+        """The listing decision: listed for 3 years (longer up to ``restricted_until``, Art.21),
+        to be published within 20 working days."""
+        body = m.ListIn(decided_on=decided_on)
         if defence_waived is not None:
-            body["defence_waived"] = defence_waived
+            body.defence_waived = defence_waived
+        if restricted_until is not None:
+            body.restricted_until = restricted_until
         return self._transition(entry_id, "list", body)
+
+    @operation("POST /v1/blacklist/{entry_id}/push")
+    def push_listing(
+        self, entry_id: int, pushed_on: date | None = None, received_on: date | None = None
+    ) -> m.EntryOut:
+        """Record the push to the enterprise's registration province (Art.14, cross-province
+        listings only)."""
+        body = m.PushIn(pushed_on=pushed_on, received_on=received_on)
+        return self._transition(entry_id, "push", body)
+
+    @operation("POST /v1/blacklist/{entry_id}/apply_repair")
+    def apply_repair(self, entry_id: int, applied_on: date | None = None) -> m.EntryOut:
+        """Record a credit-repair application (信用修复, Art.17)."""
+        return self._transition(entry_id, "apply_repair", m.ApplyRepairIn(applied_on=applied_on))
+
+    @operation("POST /v1/blacklist/{entry_id}/accept_repair")
+    def accept_repair(self, entry_id: int, accepted_on: date | None = None) -> m.EntryOut:
+        """Accept (受理) a credit-repair application; granting it is ``remove_listing`` with
+        reason ``repaired``."""
+        return self._transition(
+            entry_id, "accept_repair", m.AcceptRepairIn(accepted_on=accepted_on)
+        )
+
+    @operation("POST /v1/blacklist/{entry_id}/refuse_repair")
+    def refuse_repair(self, entry_id: int, refused_on: date | None = None) -> m.EntryOut:
+        """Refuse a credit-repair application (not accepted, or early removal refused)."""
+        return self._transition(entry_id, "refuse_repair", m.RefuseRepairIn(refused_on=refused_on))
 
     @operation("POST /v1/blacklist/{entry_id}/publish")
     def publish_listing(
@@ -741,8 +776,9 @@ class Client:
         region: str | None = None,
         status: Literal["listed", "removed"] | None = None,
         page_size: int | None = None,
-    ) -> Iterator[m.PublicEntry]:
-        """Every public entry matching the filters (the whole public list without them)."""
+    ) -> Iterator[m.PublicEntry | m.PublicRemoval]:
+        """Every public entry matching the filters (the whole public list without them); a
+        removed entry is only its removal record (Order 44 Art.18)."""
         return _walk(
             lambda c: self.search_public_blacklist(
                 q=q, code=code, region=region, status=status, cursor=c, limit=page_size
