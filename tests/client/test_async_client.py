@@ -305,3 +305,13 @@ async def test_following_the_feed_waits_for_new_events(api: AsyncClient) -> None
     event = await asyncio.wait_for(waiting, timeout=10)
     assert event.code == code(22) and event.seq > start
     await feed.aclose()
+
+
+async def test_credit_repair_steps(api: AsyncClient) -> None:
+    entry = await listed_entry(api, code(23), "CR-1")
+    applied = await api.apply_repair(entry.id, T0)
+    assert applied.repair_applied_on == T0 and applied.repair_accept_by
+    accepted = await api.accept_repair(entry.id, T0)
+    assert accepted.repair_accepted_on == T0 and accepted.repair_decide_by
+    refused = await api.refuse_repair(entry.id, T0)
+    assert refused.repair_refused_on == T0 and refused.status == "listed"
