@@ -15,6 +15,7 @@ from service.db import Database
 from service.idempotency import IdempotencyMiddleware
 from service.limits import BodyLimitMiddleware
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
+from service.proxies import TrustedProxyMiddleware, parse_trusted
 from service.ratelimit import PublicRateLimitMiddleware
 from service.routers import all_routers
 from service.settings import Settings
@@ -61,6 +62,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     app.add_middleware(IdempotencyMiddleware)  # inside the body limit: it reads the body
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(PublicRateLimitMiddleware, per_minute=settings.public_rate_limit)
+    app.add_middleware(
+        PublicRateLimitMiddleware,
+        per_minute=settings.public_rate_limit,
+        redis_url=settings.redis_url,
+        key_prefix=settings.redis_key_prefix,
+    )
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    # outermost: everything inside sees the real client (or the socket peer)
+    app.add_middleware(TrustedProxyMiddleware, trusted=parse_trusted(settings.trusted_proxies))
     return app
