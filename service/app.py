@@ -17,6 +17,7 @@ from service.limits import BodyLimitMiddleware
 from service.observability import Metrics, RequestContextMiddleware, configure_logging
 from service.proxies import TrustedProxyMiddleware, parse_trusted
 from service.ratelimit import PublicRateLimitMiddleware
+from service.replica import ReplicaFallbackMiddleware
 from service.routers import all_routers
 from service.settings import Settings
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     for router in all_routers():
         app.include_router(router)
 
+    app.add_middleware(ReplicaFallbackMiddleware, replica=app.state.db.replica)  # innermost
     app.add_middleware(IdempotencyMiddleware)  # inside the body limit: it reads the body
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(

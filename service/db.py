@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from service.replica import Replica, parse_lsn
 from service.settings import Settings
 
 _WRITE_OPTION = "qcredit_write"
@@ -31,11 +32,24 @@ def is_sqlite_url(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 20, replica: bool = False) -> AsyncEngine:
     if is_sqlite_url(url):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
+    if replica:
+        # A replica may vanish (failover, maintenance): ping on checkout and give up fast,
+        # so a read falls back to the primary instead of failing or hanging.
+        return create_async_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=0,
+            pool_recycle=1800,
+            pool_pre_ping=True,
+            pool_use_lifo=True,
+            connect_args={"timeout": 3},
+            json_deserializer=orjson.loads,
+        )
     # No pre-ping (a round trip per checkout on the hot path); recycled connections and the
     # readiness probe catch a restarted server instead. No overflow: an overflow connection
     # is closed when returned, so a burst above the pool size would connect (TLS attempt,
@@ -113,12 +127,26 @@ async def _sqlite_row(driver: Any, sql: str, params: tuple[Any, ...]) -> dict[st
 
 
 class Database:
-    """Owns the engine and the two session factories (read and write)."""
+    """Owns the engine and the two session factories (read and write), and the read
+    replica when one is configured (``service.replica``)."""
 
     def __init__(self, settings: Settings) -> None:
         self.url = settings.database_url
         self.engine = make_engine(self.url, pool_size=settings.db_pool_size)
         self.is_sqlite = is_sqlite_url(self.url)
+        self.replica: Replica | None = None
+        if settings.read_database_url:
+            if self.is_sqlite or is_sqlite_url(settings.read_database_url):
+                raise ValueError(
+                    "QCREDIT_READ_DATABASE_URL: read replicas need PostgreSQL "
+                    "(on SQLite everything is served by the one database)"
+                )
+            self.replica = Replica(
+                make_engine(
+                    settings.read_database_url, pool_size=settings.db_pool_size, replica=True
+                ),
+                settings.max_replica_lag,
+            )
         # PostgreSQL reads run in autocommit: READ COMMITTED gives each statement its own
         # snapshot anyway, and BEGIN/ROLLBACK would cost two round trips per request.
         read_engine = (
@@ -133,6 +161,22 @@ class Database:
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self.write_sessions if write else self.read_sessions)()
+
+    async def replica_session(self, min_lsn: int | None = None) -> tuple[AsyncSession, bool]:
+        """A read session for replica-eligible work: (session, True) on the replica when it
+        is in use and has replayed ``min_lsn``, else (primary read session, False)."""
+        if self.replica is not None:
+            session = await self.replica.session(min_lsn)
+            if session is not None:
+                return session, True
+        return self.session(write=False), False
+
+    async def wal_position(self) -> int | None:
+        """The primary's WAL position now (after a commit: at or past that commit)."""
+        if self.is_sqlite:
+            return None
+        row = await self.fetch_row("SELECT pg_current_wal_lsn()::text AS lsn")
+        return None if row is None else parse_lsn(row["lsn"])
 
     async def fetch_row(self, sql: str, *params: Any) -> dict[str, Any] | None:
         """One read statement straight on the driver connection (``$1``… placeholders):
@@ -158,3 +202,5 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.replica is not None:
+            await self.replica.dispose()
