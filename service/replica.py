@@ -74,12 +74,12 @@ class ReplicaState:
 
 
 class Replica:
-    def __init__(self, engine: AsyncEngine, max_lag: float) -> None:
+    def __init__(self, engine: AsyncEngine, max_lag: float, pgbouncer: bool = False) -> None:
         self.engine = engine
         self.max_lag = max_lag
-        self.sessions = async_sessionmaker(
-            engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
+        # autocommit as on the primary, except behind PgBouncer (service/db.py)
+        bind = engine if pgbouncer else engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.sessions = async_sessionmaker(bind, expire_on_commit=False)
         self._state = ReplicaState("down", None, None, 0.0)
         self._lock = asyncio.Lock()
 

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
     db_pool_size: int = 20
+    # The database URLs point at PgBouncer in transaction pooling mode: no prepared-statement
+    # caches, uniquely named statements (service/db.py).
+    pgbouncer: bool = False
     # Bodies larger than this are refused with 413 before they are parsed.
     max_body_bytes: int = 64 * 1024 * 1024
     # Seconds a running server trusts a key it has checked: a revoked key stops working
