@@ -5,6 +5,7 @@ stopped and deleted at the end. Never the shared server on 5432."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pwd
 import shutil
@@ -96,12 +97,12 @@ class StreamingPair:
         assert isinstance(n, int)
         return n
 
-    async def wait_replayed(self, lsn: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_replayed(self, lsn: str, within: float = 30) -> None:
+        deadline = time.monotonic() + within
         sql = "SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn"
         while not await fetchval(self.standby_port, sql, lsn):
             if time.monotonic() > deadline:
-                raise AssertionError(f"standby did not replay {lsn} in {timeout} s")
+                raise AssertionError(f"standby did not replay {lsn} in {within} s")
             await asyncio.sleep(0.1)
 
 
@@ -137,7 +138,8 @@ def streaming_pair() -> Iterator[StreamingPair]:
         pair.pg_ctl("primary", "-w", "start")
         started.append("primary")
         _run(PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", str(pair.primary_port),
-             "-U", "postgres", "-D", root / "standby", "-R", "-X", "stream", "-c", "fast")  # fmt: skip
+             "-U", "postgres", "-D", root / "standby", "-R", "-X", "stream",
+             "-c", "fast")  # fmt: skip
         with (root / "standby" / "postgresql.conf").open("a") as conf:
             conf.write(f"port = {pair.standby_port}\n")
         pair.start_standby()
@@ -148,10 +150,8 @@ def streaming_pair() -> Iterator[StreamingPair]:
     finally:
         for node in reversed(started):
             if (root / node / "postmaster.pid").exists():
-                try:
+                with contextlib.suppress(RuntimeError):
                     pair.pg_ctl(node, "-m", "immediate", "-w", "stop")
-                except RuntimeError:
-                    pass
         shutil.rmtree(root, ignore_errors=True)
 
 
