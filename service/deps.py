@@ -15,7 +15,7 @@ from service.clock import Clock
 from service.credit.codes import CodeError, ParsedCode, parse_code
 from service.db import Database
 from service.errors import FieldError, InvalidCode, ValidationFailed
-from service.observability import Metrics
+from service.http.observability import Metrics
 from service.replica import ON_REPLICA, format_lsn, parse_lsn
 from service.settings import Settings
 from service.store import ledger

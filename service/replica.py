@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.observability import log
+from service.http.observability import log
 
 _RETRYABLE = frozenset({"GET", "HEAD"})
 ON_REPLICA = "read_on_replica"  # request state flag set when a read runs on the replica

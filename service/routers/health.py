@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from service.db import Database
 from service.errors import AppError
-from service.observability import Metrics
+from service.http.observability import Metrics
 
 router = APIRouter(tags=["operations"])
 
