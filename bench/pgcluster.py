@@ -87,14 +87,15 @@ class StreamingPair:
     root: Path
     primary_port: int
     standby_port: int
+    database: str = DB
 
     @property
     def primary_url(self) -> str:
-        return url(self.primary_port)
+        return url(self.primary_port, self.database)
 
     @property
     def standby_url(self) -> str:
-        return url(self.standby_port)
+        return url(self.standby_port, self.database)
 
     def pg_ctl(self, node: str, *args: str) -> None:
         run(PG_BIN / "pg_ctl", "-D", self.root / node, "-l", self.root / f"{node}.log", *args)
@@ -114,6 +115,7 @@ class StreamingPair:
             port,
             "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE query ILIKE $1",
             like,
+            database=self.database,
         )
         assert isinstance(n, int)
         return n
@@ -121,10 +123,14 @@ class StreamingPair:
     async def wait_replayed(self, lsn: str | None = None, within: float = 60) -> None:
         """Until the standby has replayed ``lsn`` (default: the primary's position now)."""
         if lsn is None:
-            lsn = str(await fetchval(self.primary_port, "SELECT pg_current_wal_lsn()::text"))
+            lsn = str(
+                await fetchval(
+                    self.primary_port, "SELECT pg_current_wal_lsn()::text", database="postgres"
+                )
+            )
         deadline = time.monotonic() + within
         sql = "SELECT pg_last_wal_replay_lsn() >= $1::text::pg_lsn"
-        while not await fetchval(self.standby_port, sql, lsn):
+        while not await fetchval(self.standby_port, sql, lsn, database="postgres"):
             if time.monotonic() > deadline:
                 raise AssertionError(f"standby did not replay {lsn} in {within} s")
             await asyncio.sleep(0.1)
@@ -136,7 +142,7 @@ def streaming_pair(database: str = DB) -> Iterator[StreamingPair]:
     if not (PG_BIN / "initdb").exists():
         raise RuntimeError(f"PostgreSQL binaries not found in {PG_BIN} (set QCREDIT_PG_BIN)")
     root = owned_tempdir("qcredit-replica-")
-    pair = StreamingPair(root, free_port(), free_port())
+    pair = StreamingPair(root, free_port(), free_port(), database)
     started: list[str] = []
     try:
         run(PG_BIN / "initdb", "-D", root / "primary", "-U", "postgres", "--auth=trust",
