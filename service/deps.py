@@ -81,8 +81,10 @@ def _min_lsn(request: Request) -> int | None:
 async def read_session(request: Request) -> AsyncSession:
     """A read session for replica-eligible work: on the replica when it is in use and has
     replayed the position the client presents (``X-Min-LSN``), else on the primary."""
-    min_lsn = _min_lsn(request)
-    session, on_replica = await get_db(request).replica_session(min_lsn)
+    db = get_db(request)
+    if db.replica is None:  # one database: nothing to route, nothing to count
+        return db.session(write=False)
+    session, on_replica = await db.replica_session(_min_lsn(request))
     if on_replica:
         setattr(request.state, ON_REPLICA, True)  # service.replica.ReplicaFallbackMiddleware
     metrics: Metrics = request.app.state.metrics
