@@ -10,10 +10,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, Self, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, TypeAdapter
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from service.credit.penalties import PENALTY_TYPES, heavier_by_type
 from service.schemas import StrictModel
 
 Kind = Literal[
@@ -33,11 +45,14 @@ PenaltyType = Literal[
     "fine",
     "confiscation",
     "suspension",
+    "qualification_downgrade",
     "licence_revocation",
+    "business_licence_revocation",
     "business_restriction",
     "closure",
     "practice_restriction",
 ]
+assert get_args(PenaltyType) == PENALTY_TYPES  # one list, in service.credit.penalties
 
 
 def _iso_date(value: object) -> object:
@@ -112,14 +127,57 @@ class PenaltyIn(RecordCommon):
 
     kind: Literal["penalty"]
     decision_number: str = Field(min_length=1, max_length=100, examples=["盘市监罚〔2026〕12号"])
-    decided_on: IsoDate | None = Field(default=None, description="Defaults to occurred_on")
+    decided_on: IsoDate | None = Field(
+        default=None,
+        description="Day of the penalty decision (处罚决定日期); defaults to occurred_on (the "
+        "conduct). Every grading window counts the penalty from this day.",
+    )
     legal_basis: str | None = Field(default=None, max_length=500)
-    penalty_types: list[PenaltyType] = Field(min_length=1, max_length=8)
+    penalty_types: list[PenaltyType] = Field(
+        min_length=1,
+        max_length=len(PENALTY_TYPES),
+        description="qualification_downgrade, licence_revocation, business_licence_revocation, "
+        "business_restriction, suspension, closure and practice_restriction are heavier "
+        "penalties by law (Order 44 Art.2)",
+    )
     fine_amount: Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)] | None = Field(
         default=None, description="Yuan; required when penalty_types has `fine`"
     )
-    heavier: StrictBool = Field(default=False, description="较重行政处罚 (Order 44 Art.2)")
+    heavier: StrictBool | None = Field(
+        default=None,
+        description="较重行政处罚 (Order 44 Art.2). Defaults to true when penalty_types has a "
+        "type that is heavier by law, else false; set it for an aggravated fine (从重罚款)",
+    )
     police_referral: StrictBool = Field(default=False, description="移送公安")
+    referred_on: IsoDate | None = Field(
+        default=None,
+        description="Day the case was referred to the police; only with police_referral, "
+        "defaults to decided_on. The C-police-referral window counts from this day.",
+    )
+
+    @field_validator("heavier")
+    @classmethod
+    def _heavier_by_type(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        types = info.data.get("penalty_types") or ()
+        if value is False and heavier_by_type(types):
+            raise PydanticCustomError(
+                "order44-art2-heavier-by-type",
+                "penalty_types has a heavier penalty by law (Order 44 Art.2: qualification "
+                "downgrade, licence or business-licence revocation, restriction, suspension, "
+                "closure); heavier cannot be false",
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Self:
+        # Filled before the body is hashed and stored, so the response shows what counts.
+        if self.decided_on is None:
+            self.decided_on = self.occurred_on
+        if self.heavier is None:
+            self.heavier = heavier_by_type(self.penalty_types)
+        if self.police_referral and self.referred_on is None:
+            self.referred_on = self.decided_on
+        return self
 
 
 class ComplaintIn(RecordCommon):
@@ -127,9 +185,19 @@ class ComplaintIn(RecordCommon):
 
     kind: Literal["complaint"]
     substantiated: StrictBool
-    received_on: IsoDate | None = Field(default=None, description="Defaults to occurred_on")
+    received_on: IsoDate | None = Field(
+        default=None,
+        description="Day the complaint was received; defaults to occurred_on. The "
+        "B-complaints window counts from this day.",
+    )
     channel: Literal["12365", "hotline", "web", "letter", "visit", "other"] | None = None
     subject: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Self:
+        if self.received_on is None:
+            self.received_on = self.occurred_on
+        return self
 
 
 class IncidentIn(RecordCommon):

@@ -8,6 +8,7 @@ from datetime import date
 
 from service.credit import blacklist as rules
 from service.credit.blacklist import Entry, PenaltyRef, RemovalReason, Status, TransitionRefused
+from service.credit.penalties import is_heavier
 from service.errors import FieldError, IllegalTransition
 from service.models import BlacklistEntry, CreditRecord
 
@@ -71,7 +72,7 @@ def penalty_ref(record: CreditRecord) -> PenaltyRef:
     decided_on = date.fromisoformat(raw) if isinstance(raw, str) else record.occurred_on
     return PenaltyRef(
         id=record.id,
-        heavier=record.kind == "penalty" and record.data.get("heavier") is True,
+        heavier=record.kind == "penalty" and is_heavier(record.data),
         status=record.status,
         decided_on=decided_on,
         code=record.code,

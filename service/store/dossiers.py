@@ -27,6 +27,7 @@ DATE_FIELDS = frozenset(
         "valid_from",
         "valid_to",
         "decided_on",
+        "referred_on",
         "received_on",
         "closed_on",
     }

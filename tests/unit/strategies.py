@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import strategies as st
 
 from service.credit.dossier import Dossier, Fact, RecordKind, RecordStatus, RiskLevel
+from service.credit.penalties import PENALTY_TYPES
 
 AS_OF = date(2024, 6, 15)  # a default evaluation date for tests
 EARLIEST = date(2018, 1, 1)
@@ -204,7 +205,7 @@ def _attrs(draw: st.DrawFn, kind: RecordKind, on: date, negative: bool) -> dict[
         case RecordKind.INSPECTION:
             return _inspection_attrs(draw, on, negative)
         case RecordKind.PENALTY:
-            types = st.sampled_from(("warning", "fine", "confiscation", "suspension"))
+            types = st.sampled_from(PENALTY_TYPES)
             return {
                 "heavier": draw(st.booleans()),
                 "police_referral": draw(st.booleans()),
