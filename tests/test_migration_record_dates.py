@@ -102,6 +102,41 @@ OLD_ROWS: list[tuple[int, str, str, dict[str, Any], dict[str, Any]]] = [
         {"substantiated": True, "received_on": "2026-04-01"},
     ),
     (
+        5,
+        "licence",
+        "2024-05-06",
+        {"licence_type": "CCC", "valid_from": "2024-05-06", "valid_to": "2029-05-05"},
+        {"licence_type": "ccc", "valid_from": "2024-05-06", "valid_to": "2029-05-05"},
+    ),
+    (
+        6,
+        "licence",
+        "2024-05-06",
+        {"licence_type": "production"},
+        {"licence_type": "production_licence"},
+    ),
+    (
+        7,
+        "licence",
+        "2024-05-06",
+        {"licence_type": "GB/T 19001-2016"},
+        {"licence_type": "iso9001"},
+    ),
+    (
+        8,
+        "licence",
+        "2024-05-06",
+        {"licence_type": "绿色食品标志"},
+        {"licence_type": "other", "licence_name": "绿色食品标志"},
+    ),
+    (
+        9,
+        "licence",
+        "2024-05-06",
+        {"licence_type": "ccc"},
+        {"licence_type": "ccc"},
+    ),
+    (
         4,
         "incident",
         "2026-01-20",
@@ -183,7 +218,7 @@ async def _rows(url: str) -> dict[int, tuple[dict[str, Any], str]]:
     return out
 
 
-def test_old_rows_get_the_dates_they_count_from(fresh_url: str) -> None:
+def test_old_rows_get_dates_heavier_and_licence_types(fresh_url: str) -> None:
     migrate.upgrade(fresh_url, BEFORE)
     asyncio.run(_seed(fresh_url))
     migrate.upgrade(fresh_url)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from service.credit.dossier import Dossier, Fact, RecordKind
+from service.credit.licences import is_certification
 from service.credit.penalties import is_heavier
 
 __all__ = [
@@ -249,7 +250,8 @@ def _valid_certification(ev: Evidence) -> tuple[int, list[int]]:
     ids = []
     for f in facts:
         a = f.attrs
-        if a.get("revoked"):
+        # A certification (CCC, ISO 9001, …), not a production licence: service.credit.licences
+        if a.get("revoked") or not is_certification(a.get("licence_type")):
             continue
         valid_from, valid_to = _date(a.get("valid_from")), _date(a.get("valid_to"))
         if valid_from is None or valid_to is None or not valid_from <= d <= valid_to:
@@ -370,7 +372,8 @@ _CATALOG: tuple[Predicate, ...] = (
     ),
     Predicate(
         "valid_certification",
-        "licence/certification not revoked and valid at the evaluation date",
+        "certification (CCC, ISO 9001, product or food-safety-system certification; not a "
+        "production licence) not revoked and valid at the evaluation date",
         RecordKind.LICENCE,
         dossier_test=_valid_certification,
     ),

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from service.credit.licences import LICENCE_TYPES
 from service.credit.penalties import PENALTY_TYPES, heavier_by_type
 from service.schemas import StrictModel
 
@@ -53,6 +54,17 @@ PenaltyType = Literal[
     "practice_restriction",
 ]
 assert get_args(PenaltyType) == PENALTY_TYPES  # one list, in service.credit.penalties
+LicenceType = Literal[
+    "production_licence",
+    "food_production_licence",
+    "special_equipment_licence",
+    "ccc",
+    "iso9001",
+    "product_certification",
+    "food_safety_system",
+    "other",
+]
+assert get_args(LicenceType) == tuple(LICENCE_TYPES)  # one list, in service.credit.licences
 
 
 def _iso_date(value: object) -> object:
@@ -238,7 +250,22 @@ class LicenceIn(RecordCommon):
     """许可/认证 — production licence, CCC and other certifications."""
 
     kind: Literal["licence"]
-    licence_type: str = Field(min_length=1, max_length=64, examples=["production_licence", "ccc"])
+    licence_type: LicenceType = Field(
+        description="production_licence 工业产品生产许可证 · "
+        "food_production_licence 食品生产许可证 · "
+        "special_equipment_licence 特种设备生产许可证 · ccc 强制性产品认证 · "
+        "iso9001 质量管理体系认证 · product_certification 自愿性产品认证 · "
+        "food_safety_system 食品安全管理体系认证 · other. "
+        "Only the certifications (ccc, iso9001, product_certification, food_safety_system) "
+        "count for AA; a licence does not",
+        examples=["production_licence", "ccc"],
+    )
+    licence_name: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The certificate's own name, e.g. for `other`",
+        examples=["GB/T 19001-2016 质量管理体系认证证书"],
+    )
     licence_number: str | None = Field(default=None, max_length=100)
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None

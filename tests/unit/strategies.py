@@ -89,7 +89,7 @@ def licence(
     id: int,
     on: date,
     *,
-    licence_type: str = "production",
+    licence_type: str = "production_licence",
     valid_from: date | None = None,
     valid_to: date | None = None,
     revoked: bool = False,
@@ -223,7 +223,9 @@ def _attrs(draw: st.DrawFn, kind: RecordKind, on: date, negative: bool) -> dict[
         case RecordKind.LICENCE:
             valid_from = on + timedelta(days=draw(st.integers(-30, 30)))
             return {
-                "licence_type": draw(st.sampled_from(("production", "CCC"))),
+                "licence_type": draw(
+                    st.sampled_from(("production_licence", "ccc", "iso9001", "other"))
+                ),
                 "valid_from": valid_from,
                 "valid_to": valid_from + timedelta(days=draw(st.integers(0, 2000))),
                 "revoked": draw(st.integers(0, 5)) == 0,
