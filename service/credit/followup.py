@@ -3,6 +3,8 @@
 The chain an inspection record carries in its ``attrs``::
 
     notified_on ─┬─ objection_filed_on ── retest_result            (异议/复检, Art.35-42)
+                 │     └─ retest_notified_on ── retest_formalities_on ── retest_lab
+                 │          (复检通知 · 办理复检手续 7 days, Art.38 · 确定复检机构 10 days, Art.39)
                  └─ rectification_ordered_on ── recheck_on/_result (整改/复查, Art.45-47)
                         └─ announced_on ── recheck2_on/_result     (公告/再次复查, Art.48)
 
@@ -11,7 +13,8 @@ All functions are pure: dates come from the attrs and ``today`` is passed in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -23,6 +26,10 @@ _RESULTS: frozenset[str] = frozenset({"pass", "fail"})
 
 # Order 18 Art.36: an objection within 15 days of receiving the result.
 OBJECTION_DAYS = 15
+# Order 18 Art.38: re-test formalities within 7 days of the re-test notice, or waived.
+RETEST_FORMALITIES_DAYS = 7
+# Order 18 Art.39: the re-test lab designated within 10 days, not the first lab.
+RETEST_LAB_DAYS = 10
 # Order 18 Art.45-47: rectify within 60 days; the authority re-checks within 75 days.
 RECTIFICATION_DAYS = 60
 RECHECK_DAYS = 75
@@ -86,6 +93,47 @@ class InspectionDeadlines:
     recheck_deadline: date | None
     second_recheck_window: tuple[date, date] | None
     final_result: Result
+    retest_formalities_deadline: date | None = None
+    retest_lab_deadline: date | None = None
+
+
+def same_lab(a: object, b: object) -> bool:
+    """Two lab names denote the same lab: compared without case, spaces and punctuation
+    width (全角/半角), so "省质检院" and " 省质检院 " are one lab."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    return _lab_key(a) == _lab_key(b) and _lab_key(a) != ""
+
+
+def _lab_key(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def retest_requested(attrs: Mapping[str, object]) -> bool:
+    """An objection asks for a re-test unless ``retest_requested`` is false (Art.35: an
+    objection to the result is a written re-test application; one about the sampling
+    procedure alone is not)."""
+    return (
+        attr_date(attrs, "objection_filed_on") is not None
+        and attrs.get("retest_requested") is not False
+    )
+
+
+def retest_formalities_deadline(attrs: Mapping[str, object], cal: WorkCalendar) -> date | None:
+    """Order 18 Art.38: the notice + 7 days, rolled past rest days (Art.55)."""
+    notice = attr_date(attrs, "retest_notified_on")
+    if notice is None or not retest_requested(attrs):
+        return None
+    return deadline_days(notice, RETEST_FORMALITIES_DAYS, cal)
+
+
+def retest_lab_deadline(attrs: Mapping[str, object], cal: WorkCalendar) -> date | None:
+    """Order 18 Art.39: 10 days from the formalities (``retest_formalities_on``), or from
+    the re-test notice while they are not recorded, rolled past rest days (Art.55)."""
+    if not retest_requested(attrs):
+        return None
+    start = attr_date(attrs, "retest_formalities_on") or attr_date(attrs, "retest_notified_on")
+    return deadline_days(start, RETEST_LAB_DAYS, cal) if start is not None else None
 
 
 def second_recheck_window(announced_on: date, cal: WorkCalendar) -> tuple[date, date]:
@@ -124,6 +172,8 @@ def inspection_deadlines(attrs: Mapping[str, object], cal: WorkCalendar) -> Insp
         recheck_deadline=recheck_deadline,
         second_recheck_window=window,
         final_result=final,
+        retest_formalities_deadline=retest_formalities_deadline(attrs, cal),
+        retest_lab_deadline=retest_lab_deadline(attrs, cal),
     )
 
 
@@ -137,6 +187,9 @@ class FollowupProblem:
 _DATE_FIELDS = (
     "notified_on",
     "objection_filed_on",
+    "retest_notified_on",
+    "retest_formalities_on",
+    "retest_lab_designated_on",
     "rectification_ordered_on",
     "recheck_on",
     "announced_on",
@@ -214,6 +267,8 @@ def check_followup(attrs: Mapping[str, object], cal: WorkCalendar) -> list[Follo
                 "a re-test needs an objection (objection_filed_on)",
             )
 
+    _check_retest_procedure(attrs, dates, cal, add)
+
     # Rectification order (责令整改), Order 18 Art.45: issued on or after the notice.
     rect_on = dates["rectification_ordered_on"]
     if rect_on is not None and notified_on is not None and rect_on < notified_on:
@@ -274,6 +329,97 @@ def check_followup(attrs: Mapping[str, object], cal: WorkCalendar) -> list[Follo
     return problems
 
 
+def _check_retest_procedure(
+    attrs: Mapping[str, object],
+    dates: Mapping[str, date | None],
+    cal: WorkCalendar,
+    add: Callable[[str, str, str], None],
+) -> None:
+    """Order 18 Art.38-39: notice, formalities within 7 days, a lab that is not the first."""
+    objection_on = dates["objection_filed_on"]
+    notice = dates["retest_notified_on"]
+    formalities = dates["retest_formalities_on"]
+    designated = dates["retest_lab_designated_on"]
+    lab = attrs.get("retest_lab")
+    procedure = {
+        "retest_notified_on": notice,
+        "retest_formalities_on": formalities,
+        "retest_lab_designated_on": designated,
+        "retest_lab": lab,
+    }
+    given = [name for name, value in procedure.items() if value is not None]
+    if given and objection_on is None:
+        add(
+            "order18-art38-retest-without-objection",
+            given[0],
+            "the re-test procedure follows an objection (objection_filed_on)",
+        )
+        return
+    if given and attrs.get("retest_requested") is False:
+        add(
+            "order18-art38-retest-not-requested",
+            given[0],
+            "the objection did not ask for a re-test (retest_requested is false)",
+        )
+        return
+    if notice is not None and objection_on is not None and notice < objection_on:
+        add(
+            "order18-art38-notice-before-objection",
+            "retest_notified_on",
+            f"re-test notice of {notice}, before the objection of {objection_on}",
+        )
+    if formalities is not None:
+        if notice is None:
+            add(
+                "order18-art38-formalities-without-notice",
+                "retest_formalities_on",
+                "re-test formalities need the date of the re-test notice (retest_notified_on)",
+            )
+        elif formalities < notice:
+            add(
+                "order18-art38-formalities-before-notice",
+                "retest_formalities_on",
+                f"formalities on {formalities}, before the re-test notice of {notice}",
+            )
+        else:
+            deadline = deadline_days(notice, RETEST_FORMALITIES_DAYS, cal)
+            if formalities > deadline:
+                add(
+                    "order18-art38-formalities-deadline",
+                    "retest_formalities_on",
+                    f"formalities on {formalities}, after the deadline {deadline} "
+                    f"({RETEST_FORMALITIES_DAYS} days from the re-test notice of {notice}); "
+                    "the re-test is waived",
+                )
+    if (designated is None) != (lab is None):
+        add(
+            "order18-art39-retest-lab-and-date",
+            "retest_lab" if lab is None else "retest_lab_designated_on",
+            "a designated re-test lab needs both retest_lab and retest_lab_designated_on",
+        )
+    start = formalities or notice
+    if designated is not None and start is not None and designated < start:
+        add(
+            "order18-art39-lab-before-formalities",
+            "retest_lab_designated_on",
+            f"re-test lab designated on {designated}, before {start}",
+        )
+    if lab is not None:
+        first = attrs.get("lab")
+        if not isinstance(first, str) or not first.strip():
+            add(
+                "order18-art39-first-lab-required",
+                "lab",
+                "the first lab (lab) is needed to check that the re-test lab differs from it",
+            )
+        elif same_lab(lab, first):
+            add(
+                "order18-art39-retest-lab-differs",
+                "retest_lab",
+                f"the re-test lab cannot be the lab of the first test ({first})",
+            )
+
+
 @dataclass(frozen=True)
 class OpenStep:
     """A follow-up step not done yet; ``due`` is ``None`` when the law sets no deadline."""
@@ -297,8 +443,12 @@ def open_steps(attrs: Mapping[str, object], cal: WorkCalendar) -> list[OpenStep]
     A step is done when its result is recorded; a malformed date attr raises
     ``ValueError`` (validate with :func:`check_followup` first). Steps:
 
-    - ``retest``: an objection to a failure with no re-test result yet (Art.38-42 give
-      short procedural periods but the registry has no dates for them: ``due`` is None);
+    - ``retest_formalities``: a re-test notice without the formalities recorded, due 7
+      days after the notice (Art.38; past it the re-test is waived);
+    - ``retest_lab``: formalities done and no re-test lab designated, due 10 days after
+      them (Art.39);
+    - ``retest``: an objection asking for a re-test, with no re-test result yet (Art.42
+      sets no period for the result: ``due`` is None);
     - ``recheck``: a final failure with no re-check result, due ``recheck_deadline``
       (Art.47). While a re-test is pending and no rectification order is recorded, the
       failure is not final yet, so this step waits;
@@ -311,10 +461,9 @@ def open_steps(attrs: Mapping[str, object], cal: WorkCalendar) -> list[OpenStep]
     if final_result(attrs) != "fail":
         return []
     steps: list[OpenStep] = []
-    retest_pending = (
-        attr_date(attrs, "objection_filed_on") is not None and attrs.get("retest_result") is None
-    )
+    retest_pending = retest_requested(attrs) and attrs.get("retest_result") is None
     if retest_pending:
+        steps.extend(_retest_procedure_steps(attrs, cal))
         steps.append(OpenStep("retest", None, "order18-art42-retest"))
     if attrs.get("recheck_result") is None:
         if not retest_pending or attr_date(attrs, "rectification_ordered_on") is not None:
@@ -331,6 +480,17 @@ def open_steps(attrs: Mapping[str, object], cal: WorkCalendar) -> list[OpenStep]
         _, end = second_recheck_window(announced_on, cal)
         steps.append(OpenStep("second_recheck", end, "order18-art48-second-recheck-window"))
     return steps
+
+
+def _retest_procedure_steps(attrs: Mapping[str, object], cal: WorkCalendar) -> list[OpenStep]:
+    if attrs.get("retest_lab") is not None:
+        return []
+    if attr_date(attrs, "retest_formalities_on") is None:
+        due = retest_formalities_deadline(attrs, cal)
+        if due is None:
+            return []  # no re-test notice recorded yet: no period runs
+        return [OpenStep("retest_formalities", due, "order18-art38-retest-formalities")]
+    return [OpenStep("retest_lab", retest_lab_deadline(attrs, cal), "order18-art39-retest-lab")]
 
 
 def overdue_steps(attrs: Mapping[str, object], today: date, cal: WorkCalendar) -> list[Overdue]:

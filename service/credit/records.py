@@ -20,6 +20,9 @@ _PAST_DATES = frozenset(
         "notified_on",
         "objection_filed_on",
         "retest_on",
+        "retest_notified_on",
+        "retest_formalities_on",
+        "retest_lab_designated_on",
         "rectification_ordered_on",
         "recheck_on",
         "announced_on",
@@ -34,6 +37,11 @@ _PAST_DATES = frozenset(
 _CHAIN_FIELDS = frozenset(
     {
         "objection_filed_on",
+        "retest_requested",
+        "retest_notified_on",
+        "retest_formalities_on",
+        "retest_lab",
+        "retest_lab_designated_on",
         "retest_on",
         "retest_result",
         "rectification_ordered_on",

@@ -122,8 +122,30 @@ class InspectionIn(RecordCommon):
     refused: StrictBool = Field(default=False, description="Sampling refused (Art.21)")
     product_name: str | None = Field(default=None, max_length=200)
     batch_no: str | None = Field(default=None, max_length=64)
-    lab: str | None = Field(default=None, max_length=200)
+    lab: str | None = Field(
+        default=None, max_length=200, description="The lab of the first test (初检机构)"
+    )
     objection_filed_on: IsoDate | None = None
+    retest_requested: StrictBool | None = Field(
+        default=None,
+        description="Whether the objection asks for a re-test (复检申请, Art.35); default yes",
+    )
+    retest_notified_on: IsoDate | None = Field(
+        default=None,
+        description="Re-test notice (复检通知): starts the 7-day formalities period (Art.38)",
+    )
+    retest_formalities_on: IsoDate | None = Field(
+        default=None,
+        description="Re-test formalities done (办理复检手续): starts the 10-day lab "
+        "designation (Art.39)",
+    )
+    retest_lab: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Re-test lab (复检机构); never the first lab `lab` (Art.39)",
+    )
+    retest_lab_designated_on: IsoDate | None = None
     retest_on: IsoDate | None = None
     rectification_ordered_on: IsoDate | None = None
     recheck_on: IsoDate | None = None
@@ -322,7 +344,15 @@ NUMBER_FIELDS = frozenset({"fine_amount"})
 # -- follow-ups, corrections, status ---------------------------------------------------------
 
 FollowupStep = Literal[
-    "objection", "retest", "rectification_order", "recheck", "announcement", "recheck2"
+    "objection",
+    "retest_notice",
+    "retest_formalities",
+    "retest_lab",
+    "retest",
+    "rectification_order",
+    "recheck",
+    "announcement",
+    "recheck2",
 ]
 
 
@@ -330,13 +360,31 @@ class FollowupIn(StrictModel):
     """One step of the Order 18 chain on an inspection."""
 
     step: FollowupStep = Field(
-        description="objection (异议, Art.35) · retest (复检, Art.42) · rectification_order "
-        "(责令整改, Art.45) · recheck (复查, Art.47) · announcement (公告, Art.48) · "
-        "recheck2 (再次复查, Art.48)"
+        description="objection (异议, Art.35) · retest_notice (复检通知, Art.38) · "
+        "retest_formalities (办理复检手续, within 7 days of the notice, Art.38) · retest_lab "
+        "(确定复检机构, within 10 days, not the first lab, Art.39) · retest (复检, Art.42) · "
+        "rectification_order (责令整改, Art.45) · recheck (复查, Art.47) · announcement "
+        "(公告, Art.48) · recheck2 (再次复查, Art.48)"
     )
     on: IsoDate = Field(description="The day the step happened", examples=["2026-06-01"])
     result: PassFail | None = Field(
         default=None, description="Required for retest, recheck and recheck2"
+    )
+    retest_requested: StrictBool | None = Field(
+        default=None,
+        description="objection only: false when it does not ask for a re-test (default true)",
+    )
+    lab: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="retest_lab only (required there): the designated re-test lab",
+    )
+    first_lab: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="retest_lab only: the first lab, when the record does not name it (`lab`)",
     )
 
 
@@ -368,6 +416,13 @@ class DeadlinesOut(BaseModel):
 
     final_result: PassFail | None
     objection_deadline: date | None = Field(description="notified_on + 15 days (Art.36)")
+    retest_formalities_deadline: date | None = Field(
+        default=None, description="retest_notified_on + 7 days (Art.38)"
+    )
+    retest_lab_deadline: date | None = Field(
+        default=None,
+        description="retest_formalities_on (else retest_notified_on) + 10 days (Art.39)",
+    )
     rectification_due: date | None = Field(description="order + 60 days (Art.45)")
     recheck_deadline: date | None = Field(description="order + 75 days (Art.47)")
     second_recheck_window: SecondRecheckWindow | None = Field(

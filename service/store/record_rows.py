@@ -287,6 +287,8 @@ def deadlines_out(data: Mapping[str, Any], cal: WorkCalendar, today: date) -> De
     return DeadlinesOut(
         final_result=d.final_result,
         objection_deadline=d.objection_deadline,
+        retest_formalities_deadline=d.retest_formalities_deadline,
+        retest_lab_deadline=d.retest_lab_deadline,
         rectification_due=d.rectification_due,
         recheck_deadline=d.recheck_deadline,
         second_recheck_window=SecondRecheckWindow(opens_on=window[0], closes_on=window[1])
