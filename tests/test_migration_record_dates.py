@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from service import migrate
 from service.models.base import JSONType, UTCDateTime
-from service.store.record_rows import body_hash
+from service.store.records.rows import body_hash
 
 BEFORE = "0002"  # the head before these migrations
 CODE = "91211100000123459X"

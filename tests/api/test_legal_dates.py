@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from service.clock import FixedClock
-from service.store import recompute
+from service.store.recompute import run as recompute
 from tests.api._blacklist import listed, set_day
 from tests.api._grading import add_record, code, grade_of, inspection, put_enterprise
 
