@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 import structlog
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
@@ -71,6 +71,17 @@ class Metrics:
             ["method", "route"],
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
+        )
+        # Order 18 Art.55 / Order 44 working days: how far the official calendar is known
+        self.calendar_last_year = Gauge(
+            "qcredit_calendar_last_year",
+            "Last year the working-day calendar covers (official or operator-loaded)",
+            registry=self.registry,
+        )
+        self.calendar_short = Gauge(
+            "qcredit_calendar_coverage_short",
+            "1 when today + 60 days is beyond the last covered year (load the next year)",
+            registry=self.registry,
         )
 
 

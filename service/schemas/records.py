@@ -414,6 +414,12 @@ class OpenStepOut(BaseModel):
 class DeadlinesOut(BaseModel):
     """Order 18 deadlines, rolled past weekends and holidays (Art.55)."""
 
+    calendar_complete: bool = Field(
+        default=True,
+        description="False when a deadline falls past the last year the working-day "
+        "calendar covers (official or loaded with PUT /v1/calendar): beyond it only "
+        "weekends are known rest days, so the date may move once the holidays are published",
+    )
     final_result: PassFail | None
     objection_deadline: date | None = Field(description="notified_on + 15 days (Art.36)")
     retest_formalities_deadline: date | None = Field(
