@@ -13,12 +13,12 @@ All functions are pure: dates come from the attrs and ``today`` is passed in.
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from service.credit import retest
 from service.credit.deadlines import WorkCalendar, add_months, deadline_days
 
 Result = Literal["pass", "fail"]
@@ -26,10 +26,6 @@ _RESULTS: frozenset[str] = frozenset({"pass", "fail"})
 
 # Order 18 Art.36: an objection within 15 days of receiving the result.
 OBJECTION_DAYS = 15
-# Order 18 Art.38: re-test formalities within 7 days of the re-test notice, or waived.
-RETEST_FORMALITIES_DAYS = 7
-# Order 18 Art.39: the re-test lab designated within 10 days, not the first lab.
-RETEST_LAB_DAYS = 10
 # Order 18 Art.45-47: rectify within 60 days; the authority re-checks within 75 days.
 RECTIFICATION_DAYS = 60
 RECHECK_DAYS = 75
@@ -97,18 +93,6 @@ class InspectionDeadlines:
     retest_lab_deadline: date | None = None
 
 
-def same_lab(a: object, b: object) -> bool:
-    """Two lab names denote the same lab: compared without case, spaces and punctuation
-    width (全角/半角), so "省质检院" and " 省质检院 " are one lab."""
-    if not isinstance(a, str) or not isinstance(b, str):
-        return False
-    return _lab_key(a) == _lab_key(b) and _lab_key(a) != ""
-
-
-def _lab_key(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
-
-
 def retest_requested(attrs: Mapping[str, object]) -> bool:
     """An objection asks for a re-test unless ``retest_requested`` is false (Art.35: an
     objection to the result is a written re-test application; one about the sampling
@@ -124,7 +108,7 @@ def retest_formalities_deadline(attrs: Mapping[str, object], cal: WorkCalendar) 
     notice = attr_date(attrs, "retest_notified_on")
     if notice is None or not retest_requested(attrs):
         return None
-    return deadline_days(notice, RETEST_FORMALITIES_DAYS, cal)
+    return deadline_days(notice, retest.FORMALITIES_DAYS, cal)
 
 
 def retest_lab_deadline(attrs: Mapping[str, object], cal: WorkCalendar) -> date | None:
@@ -133,7 +117,7 @@ def retest_lab_deadline(attrs: Mapping[str, object], cal: WorkCalendar) -> date 
     if not retest_requested(attrs):
         return None
     start = attr_date(attrs, "retest_formalities_on") or attr_date(attrs, "retest_notified_on")
-    return deadline_days(start, RETEST_LAB_DAYS, cal) if start is not None else None
+    return deadline_days(start, retest.LAB_DAYS, cal) if start is not None else None
 
 
 def second_recheck_window(announced_on: date, cal: WorkCalendar) -> tuple[date, date]:
@@ -267,7 +251,7 @@ def check_followup(attrs: Mapping[str, object], cal: WorkCalendar) -> list[Follo
                 "a re-test needs an objection (objection_filed_on)",
             )
 
-    _check_retest_procedure(attrs, dates, cal, add)
+    retest.check_procedure(attrs, dates, cal, add)
 
     # Rectification order (责令整改), Order 18 Art.45: issued on or after the notice.
     rect_on = dates["rectification_ordered_on"]
@@ -327,97 +311,6 @@ def check_followup(attrs: Mapping[str, object], cal: WorkCalendar) -> list[Follo
                 f"the announcement of {announced_on})",
             )
     return problems
-
-
-def _check_retest_procedure(
-    attrs: Mapping[str, object],
-    dates: Mapping[str, date | None],
-    cal: WorkCalendar,
-    add: Callable[[str, str, str], None],
-) -> None:
-    """Order 18 Art.38-39: notice, formalities within 7 days, a lab that is not the first."""
-    objection_on = dates["objection_filed_on"]
-    notice = dates["retest_notified_on"]
-    formalities = dates["retest_formalities_on"]
-    designated = dates["retest_lab_designated_on"]
-    lab = attrs.get("retest_lab")
-    procedure = {
-        "retest_notified_on": notice,
-        "retest_formalities_on": formalities,
-        "retest_lab_designated_on": designated,
-        "retest_lab": lab,
-    }
-    given = [name for name, value in procedure.items() if value is not None]
-    if given and objection_on is None:
-        add(
-            "order18-art38-retest-without-objection",
-            given[0],
-            "the re-test procedure follows an objection (objection_filed_on)",
-        )
-        return
-    if given and attrs.get("retest_requested") is False:
-        add(
-            "order18-art38-retest-not-requested",
-            given[0],
-            "the objection did not ask for a re-test (retest_requested is false)",
-        )
-        return
-    if notice is not None and objection_on is not None and notice < objection_on:
-        add(
-            "order18-art38-notice-before-objection",
-            "retest_notified_on",
-            f"re-test notice of {notice}, before the objection of {objection_on}",
-        )
-    if formalities is not None:
-        if notice is None:
-            add(
-                "order18-art38-formalities-without-notice",
-                "retest_formalities_on",
-                "re-test formalities need the date of the re-test notice (retest_notified_on)",
-            )
-        elif formalities < notice:
-            add(
-                "order18-art38-formalities-before-notice",
-                "retest_formalities_on",
-                f"formalities on {formalities}, before the re-test notice of {notice}",
-            )
-        else:
-            deadline = deadline_days(notice, RETEST_FORMALITIES_DAYS, cal)
-            if formalities > deadline:
-                add(
-                    "order18-art38-formalities-deadline",
-                    "retest_formalities_on",
-                    f"formalities on {formalities}, after the deadline {deadline} "
-                    f"({RETEST_FORMALITIES_DAYS} days from the re-test notice of {notice}); "
-                    "the re-test is waived",
-                )
-    if (designated is None) != (lab is None):
-        add(
-            "order18-art39-retest-lab-and-date",
-            "retest_lab" if lab is None else "retest_lab_designated_on",
-            "a designated re-test lab needs both retest_lab and retest_lab_designated_on",
-        )
-    start = formalities or notice
-    if designated is not None and start is not None and designated < start:
-        add(
-            "order18-art39-lab-before-formalities",
-            "retest_lab_designated_on",
-            f"re-test lab designated on {designated}, before {start}",
-        )
-    if lab is not None:
-        first = attrs.get("lab")
-        if not isinstance(first, str) or not first.strip():
-            add(
-                "order18-art39-first-lab-required",
-                "lab",
-                "the first lab (lab) is needed to check that the re-test lab differs from it",
-            )
-        elif same_lab(lab, first):
-            add(
-                "order18-art39-retest-lab-differs",
-                "retest_lab",
-                f"the re-test lab cannot be the lab of the first test ({first})",
-            )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.credit import followup
+from service.credit import followup, retest
 from service.credit.deadlines import DEFAULT_CALENDAR as CAL
 
 FAILED = {
@@ -74,10 +74,8 @@ def test_formalities_date_is_checked(done: date, problems: list[str]) -> None:
 
 @given(st.text(min_size=1, max_size=20).filter(str.strip), st.sampled_from(["", " ", "\u3000"]))
 def test_same_lab_ignores_spacing_and_case(name: str, pad: str) -> None:
-    assert followup.same_lab(name, f"{pad}{name.upper()}{pad}") is followup.same_lab(
-        name, name.upper()
-    )
-    assert followup.same_lab(name, f"{pad}{name}{pad}")
+    assert retest.same_lab(name, f"{pad}{name.upper()}{pad}") is retest.same_lab(name, name.upper())
+    assert retest.same_lab(name, f"{pad}{name}{pad}")
 
 
 def test_retest_lab_equal_to_first_lab_is_refused() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth import Principal
-from service.credit import followup
+from service.credit import followup, retest
 from service.credit.deadlines import WorkCalendar
 from service.errors import FieldError, IllegalTransition
 from service.models import CreditRecord
@@ -148,7 +148,7 @@ def _step_extras(body: FollowupIn, current: CreditRecord) -> dict[str, Any]:
         first = current.data.get("lab")
         if body.first_lab is not None and first is None:
             extras["lab"] = body.first_lab
-        elif body.first_lab is not None and not followup.same_lab(body.first_lab, first):
+        elif body.first_lab is not None and not retest.same_lab(body.first_lab, first):
             raise invalid(
                 [
                     FieldError(
