@@ -193,7 +193,7 @@ def record(ent: EnterpriseRow, kind: str, rng: random.Random, ref: str) -> dict[
     if kind == "licence":
         return base | {
             "kind": "licence",
-            "licence_type": rng.choice(["production", "CCC"]),
+            "licence_type": rng.choice(["production_licence", "ccc"]),
             "valid_from": occurred,
             "valid_to": occurred + timedelta(days=5 * 365),
             "revoked": False,

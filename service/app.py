@@ -14,13 +14,14 @@ from service.db import Database
 from service.http import handlers
 from service.http.bodylimit import BodyLimitMiddleware
 from service.http.idempotency import IdempotencyMiddleware
-from service.http.observability import Metrics, RequestContextMiddleware, configure_logging
+from service.http.observability import Metrics, RequestContextMiddleware, configure_logging, log
 from service.http.proxies import TrustedProxyMiddleware, parse_trusted
 from service.http.ratelimit import PublicRateLimitMiddleware
 from service.jobs.runner import start_in_app, stop_in_app
 from service.replica import ReplicaFallbackMiddleware
 from service.routers import all_routers
 from service.settings import Settings
+from service.store import calendar
 
 DESCRIPTION = """
 企业质量信用档案与失信黑名单服务 — the enterprise quality-credit and blacklist registry.
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runner = await start_in_app(app)  # webhooks + maintenance if run_background
+        await report_calendar(app)
         # What start-up allocated (modules, routes, schemas) lives as long as the process:
         # moved out of the collector's generations, it is not re-scanned by every full
         # collection, which showed as the lookup's tail latency.
@@ -75,3 +77,27 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # outermost: everything inside sees the real client (or the socket peer)
     app.add_middleware(TrustedProxyMiddleware, trusted=parse_trusted(settings.trusted_proxies))
     return app
+
+
+async def report_calendar(app: FastAPI) -> None:
+    """Start-up: say how far the working-day calendar is known, and warn when today + 60
+    days is beyond it (deadlines there count weekends only until the year is loaded)."""
+    try:
+        async with app.state.db.session(write=False) as session:
+            cov = await calendar.calendar_coverage(session, app.state.clock.today())
+    except Exception as err:  # not migrated yet: /readyz reports that
+        log.warning("calendar.coverage_unknown", error=type(err).__name__)
+        return
+    fields = {
+        "last_year": cov.last_year,
+        "source": cov.source,
+        "covered_through": cov.covered_through.isoformat(),
+    }
+    log.info("calendar.coverage", **fields)
+    if cov.short:
+        log.warning(
+            "calendar.coverage_short",
+            detail="today + 60 days is past the last year the working-day calendar covers; "
+            "load the next year's holidays and make-up days with PUT /v1/calendar",
+            **fields,
+        )

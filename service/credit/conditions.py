@@ -58,7 +58,7 @@ def compile_condition(
             if not facts:
                 return empty
             start = date.min if months is None else ev.starts[months]
-            ids = [f.id for f in facts if f.occurred_on >= start]
+            ids = [f.id for f in facts if f.counted_on >= start]
             n = len(ids)
             return (n >= lo and (hi is None or n <= hi)), ids, n, ()
 

@@ -8,9 +8,11 @@ Two kinds of period occur in the rules:
 - working-day periods ("within 20 working days", Order 44 Art.14): counted on the official
   calendar, where weekends can be make-up working days (调休) and weekdays can be holidays.
 
-The official calendar comes from the ``chinesecalendar`` package (2004–2026). Beyond it the
-State Council has not published anything yet, so an operator loads overrides for later
-years; without them Monday–Friday are working days.
+The official calendar comes from the ``chinesecalendar`` package (2004 to the last year its
+release publishes, :func:`official_last_year`). Beyond it the State Council has not
+published anything yet, so an operator loads overrides for later years; without them
+Monday–Friday are working days, and a deadline reaching that far says so
+(:meth:`WorkCalendar.covers`, ``calendar_complete: false`` in responses).
 """
 
 from __future__ import annotations
@@ -76,6 +78,24 @@ class Overrides(Mapping[date, bool]):
         return f"Overrides({self._data!r})"
 
 
+# Order 18 Art.55 deadlines reach this far ahead (a 60-day rectification period), so the
+# calendar must cover today + 60 days; past that, deadlines rest on weekends only.
+COVERAGE_WARNING_DAYS = 60
+_FIRST_OFFICIAL_YEAR = 2004
+
+
+@functools.lru_cache(maxsize=1)
+def official_last_year() -> int:
+    """The last year the installed ``chinesecalendar`` release publishes (0 if none)."""
+    year = _FIRST_OFFICIAL_YEAR - 1
+    while True:
+        try:
+            chinese_calendar.is_workday(date(year + 1, 6, 1))
+        except NotImplementedError:
+            return year if year >= _FIRST_OFFICIAL_YEAR else 0
+        year += 1
+
+
 @functools.lru_cache(maxsize=65536)
 def _official_is_working_day(d: date) -> bool:
     try:
@@ -106,6 +126,26 @@ class WorkCalendar:
         if override is not None:
             return override
         return _official_is_working_day(d)
+
+    @functools.cached_property
+    def covered_through(self) -> date:
+        """The last day whose working status is known rather than guessed: 31 December of
+        the later of the last official year and the last year the operator loaded days
+        for (loading a year's holidays declares that year's calendar, docs/legal.md)."""
+        last = official_last_year()
+        loaded = max(self.overrides, default=None)
+        if loaded is not None and loaded.year > last:
+            last = loaded.year
+        return date(last, 12, 31)
+
+    @property
+    def source(self) -> str:
+        """``official`` or ``operator``: whose data reaches :attr:`covered_through`."""
+        return "official" if self.covered_through.year <= official_last_year() else "operator"
+
+    def covers(self, d: date) -> bool:
+        """True when every day up to ``d`` follows published or loaded data."""
+        return d <= self.covered_through
 
     def with_overrides(self, entries: Iterable[tuple[date, bool]]) -> WorkCalendar:
         """A new calendar with ``entries`` added; a later entry for a date wins."""
@@ -182,3 +222,23 @@ def add_years(d: date, n: int) -> date:
     """``d`` moved by ``n`` years; Feb 29 clamps to Feb 28 in a common year."""
     result: date = d + relativedelta(years=n)
     return result
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far the working-day calendar is known, as operations report it."""
+
+    last_year: int
+    source: str  # "official" (chinesecalendar) or "operator" (PUT /v1/calendar)
+    covered_through: date
+    short: bool  # today + COVERAGE_WARNING_DAYS is beyond covered_through
+
+
+def coverage(cal: WorkCalendar, today: date) -> Coverage:
+    through = cal.covered_through
+    return Coverage(
+        last_year=through.year,
+        source=cal.source,
+        covered_through=through,
+        short=today + timedelta(days=COVERAGE_WARNING_DAYS) > through,
+    )

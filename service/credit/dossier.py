@@ -48,6 +48,11 @@ class Fact:
     ``refused_or_delayed``, ``licence_type``, ``valid_from``, ``valid_to``,
     ``revoked``, ``state``, ``level``, ``product_category``, ``refused``,
     ``announced_on``, ``recheck_on``, ``recheck2_result``). Date values are ``date``.
+
+    ``counted_on`` is the day the fact counts from in every window and in the cut-off at
+    the evaluation date (docs/legal.md, rule ``counted-from-decision``): a penalty from
+    its decision (``decided_on``), a complaint from its receipt (``received_on``), any
+    other record from ``occurred_on``. Both default to ``occurred_on`` when absent.
     """
 
     id: int
@@ -56,6 +61,11 @@ class Fact:
     recorded_at: datetime
     status: RecordStatus = RecordStatus.ACTIVE
     attrs: Mapping[str, object] = field(default_factory=dict)
+    counted_on: date = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Computed once per fact: every window test of every rule reads it.
+        object.__setattr__(self, "counted_on", _counted_on(self.kind, self.occurred_on, self.attrs))
 
     @property
     def counts(self) -> bool:
@@ -64,6 +74,21 @@ class Fact:
 
     def get(self, name: str, default: object = None) -> object:
         return self.attrs.get(name, default)
+
+
+# The field a kind counts from, when it is not occurred_on.
+_COUNTED_FROM = {
+    RecordKind.PENALTY: "decided_on",  # the penalty exists from its decision
+    RecordKind.COMPLAINT: "received_on",  # the registry's 12365 channel received it
+}
+
+
+def _counted_on(kind: RecordKind, occurred_on: date, attrs: Mapping[str, object]) -> date:
+    name = _COUNTED_FROM.get(kind)
+    if name is None:
+        return occurred_on
+    value = attrs.get(name)
+    return value if isinstance(value, date) else occurred_on
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@
 The chain an inspection record carries in its ``attrs``::
 
     notified_on ─┬─ objection_filed_on ── retest_result            (异议/复检, Art.35-42)
+                 │     └─ retest_notified_on ── retest_formalities_on ── retest_lab
+                 │          (复检通知 · 办理复检手续 7 days, Art.38 · 确定复检机构 10 days, Art.39)
                  └─ rectification_ordered_on ── recheck_on/_result (整改/复查, Art.45-47)
                         └─ announced_on ── recheck2_on/_result     (公告/再次复查, Art.48)
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from service.credit import retest
 from service.credit.deadlines import WorkCalendar, add_months, deadline_days
 
 Result = Literal["pass", "fail"]
@@ -86,6 +89,35 @@ class InspectionDeadlines:
     recheck_deadline: date | None
     second_recheck_window: tuple[date, date] | None
     final_result: Result
+    retest_formalities_deadline: date | None = None
+    retest_lab_deadline: date | None = None
+
+
+def retest_requested(attrs: Mapping[str, object]) -> bool:
+    """An objection asks for a re-test unless ``retest_requested`` is false (Art.35: an
+    objection to the result is a written re-test application; one about the sampling
+    procedure alone is not)."""
+    return (
+        attr_date(attrs, "objection_filed_on") is not None
+        and attrs.get("retest_requested") is not False
+    )
+
+
+def retest_formalities_deadline(attrs: Mapping[str, object], cal: WorkCalendar) -> date | None:
+    """Order 18 Art.38: the notice + 7 days, rolled past rest days (Art.55)."""
+    notice = attr_date(attrs, "retest_notified_on")
+    if notice is None or not retest_requested(attrs):
+        return None
+    return deadline_days(notice, retest.FORMALITIES_DAYS, cal)
+
+
+def retest_lab_deadline(attrs: Mapping[str, object], cal: WorkCalendar) -> date | None:
+    """Order 18 Art.39: 10 days from the formalities (``retest_formalities_on``), or from
+    the re-test notice while they are not recorded, rolled past rest days (Art.55)."""
+    if not retest_requested(attrs):
+        return None
+    start = attr_date(attrs, "retest_formalities_on") or attr_date(attrs, "retest_notified_on")
+    return deadline_days(start, retest.LAB_DAYS, cal) if start is not None else None
 
 
 def second_recheck_window(announced_on: date, cal: WorkCalendar) -> tuple[date, date]:
@@ -124,6 +156,8 @@ def inspection_deadlines(attrs: Mapping[str, object], cal: WorkCalendar) -> Insp
         recheck_deadline=recheck_deadline,
         second_recheck_window=window,
         final_result=final,
+        retest_formalities_deadline=retest_formalities_deadline(attrs, cal),
+        retest_lab_deadline=retest_lab_deadline(attrs, cal),
     )
 
 
@@ -137,6 +171,9 @@ class FollowupProblem:
 _DATE_FIELDS = (
     "notified_on",
     "objection_filed_on",
+    "retest_notified_on",
+    "retest_formalities_on",
+    "retest_lab_designated_on",
     "rectification_ordered_on",
     "recheck_on",
     "announced_on",
@@ -213,6 +250,8 @@ def check_followup(attrs: Mapping[str, object], cal: WorkCalendar) -> list[Follo
                 "retest_result",
                 "a re-test needs an objection (objection_filed_on)",
             )
+
+    retest.check_procedure(attrs, dates, cal, add)
 
     # Rectification order (责令整改), Order 18 Art.45: issued on or after the notice.
     rect_on = dates["rectification_ordered_on"]
@@ -297,8 +336,12 @@ def open_steps(attrs: Mapping[str, object], cal: WorkCalendar) -> list[OpenStep]
     A step is done when its result is recorded; a malformed date attr raises
     ``ValueError`` (validate with :func:`check_followup` first). Steps:
 
-    - ``retest``: an objection to a failure with no re-test result yet (Art.38-42 give
-      short procedural periods but the registry has no dates for them: ``due`` is None);
+    - ``retest_formalities``: a re-test notice without the formalities recorded, due 7
+      days after the notice (Art.38; past it the re-test is waived);
+    - ``retest_lab``: formalities done and no re-test lab designated, due 10 days after
+      them (Art.39);
+    - ``retest``: an objection asking for a re-test, with no re-test result yet (Art.42
+      sets no period for the result: ``due`` is None);
     - ``recheck``: a final failure with no re-check result, due ``recheck_deadline``
       (Art.47). While a re-test is pending and no rectification order is recorded, the
       failure is not final yet, so this step waits;
@@ -311,10 +354,9 @@ def open_steps(attrs: Mapping[str, object], cal: WorkCalendar) -> list[OpenStep]
     if final_result(attrs) != "fail":
         return []
     steps: list[OpenStep] = []
-    retest_pending = (
-        attr_date(attrs, "objection_filed_on") is not None and attrs.get("retest_result") is None
-    )
+    retest_pending = retest_requested(attrs) and attrs.get("retest_result") is None
     if retest_pending:
+        steps.extend(_retest_procedure_steps(attrs, cal))
         steps.append(OpenStep("retest", None, "order18-art42-retest"))
     if attrs.get("recheck_result") is None:
         if not retest_pending or attr_date(attrs, "rectification_ordered_on") is not None:
@@ -331,6 +373,17 @@ def open_steps(attrs: Mapping[str, object], cal: WorkCalendar) -> list[OpenStep]
         _, end = second_recheck_window(announced_on, cal)
         steps.append(OpenStep("second_recheck", end, "order18-art48-second-recheck-window"))
     return steps
+
+
+def _retest_procedure_steps(attrs: Mapping[str, object], cal: WorkCalendar) -> list[OpenStep]:
+    if attrs.get("retest_lab") is not None:
+        return []
+    if attr_date(attrs, "retest_formalities_on") is None:
+        due = retest_formalities_deadline(attrs, cal)
+        if due is None:
+            return []  # no re-test notice recorded yet: no period runs
+        return [OpenStep("retest_formalities", due, "order18-art38-retest-formalities")]
+    return [OpenStep("retest_lab", retest_lab_deadline(attrs, cal), "order18-art39-retest-lab")]
 
 
 def overdue_steps(attrs: Mapping[str, object], today: date, cal: WorkCalendar) -> list[Overdue]:

@@ -12,30 +12,23 @@ from datetime import date
 
 from service.credit.deadlines import WorkCalendar
 from service.credit.followup import check_followup
+from service.credit.penalties import HEAVIER_TYPES
 
-# Order 44 Art.2: the penalty types that can make a penalty "heavier" (较重): an aggravated
-# fine, licence revocation, restriction, suspension or closure, practice restriction.
-HEAVIER_TYPES = frozenset(
-    {
-        "fine",
-        "suspension",
-        "licence_revocation",
-        "business_restriction",
-        "closure",
-        "practice_restriction",
-    }
-)
 # Dates that record the past: none may be later than the day the registry learns of them.
 _PAST_DATES = frozenset(
     {
         "notified_on",
         "objection_filed_on",
         "retest_on",
+        "retest_notified_on",
+        "retest_formalities_on",
+        "retest_lab_designated_on",
         "rectification_ordered_on",
         "recheck_on",
         "announced_on",
         "recheck2_on",
         "decided_on",
+        "referred_on",
         "received_on",
         "closed_on",
     }
@@ -44,6 +37,11 @@ _PAST_DATES = frozenset(
 _CHAIN_FIELDS = frozenset(
     {
         "objection_filed_on",
+        "retest_requested",
+        "retest_notified_on",
+        "retest_formalities_on",
+        "retest_lab",
+        "retest_lab_designated_on",
         "retest_on",
         "retest_result",
         "rectification_ordered_on",
@@ -173,11 +171,21 @@ def _penalty(
             Problem(
                 "heavier",
                 "order44-art2-heavier-type",
-                "a heavier penalty (较重) is a fine, revocation, restriction, suspension or "
-                "closure; a warning or confiscation alone is not",
+                "a heavier penalty (较重) is an aggravated fine, qualification downgrade, "
+                "revocation, restriction, suspension or closure; a warning or confiscation "
+                "alone is not",
             )
         )
     out.extend(_not_before(f, "decided_on", occurred_on, "the conduct on"))
+    if f.get("referred_on") is not None and not f.get("police_referral"):
+        out.append(
+            Problem(
+                "referred_on",
+                "referral-date-without-referral",
+                "referred_on is the police referral's date; set police_referral to true",
+            )
+        )
+    out.extend(_not_before(f, "referred_on", occurred_on, "the conduct on"))
     return out
 
 

@@ -11,8 +11,9 @@ from :data:`PREDICATES`. A predicate reads either
   revoked, a case still open, a listing in force).
 
 :func:`gather` fills the buckets once per evaluation with only the facts that count
-(active status), occurred on or before the evaluation date and, when replaying, were
-recorded by ``known_at``, so the tests only check what is specific to them.
+(active status), counted on or before the evaluation date (``Fact.counted_on``: a penalty
+from its decision, a complaint from its receipt) and, when replaying, were recorded by
+``known_at``, so the tests only check what is specific to them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from service.credit.dossier import Dossier, Fact, RecordKind
+from service.credit.licences import is_certification
+from service.credit.penalties import is_heavier
 
 __all__ = [
     "FAILED",
@@ -61,11 +64,12 @@ def gather(facts: Iterable[Fact], as_of: date, known_at: datetime | None) -> dic
     """Bucket the facts that count at ``as_of`` (as known at ``known_at``, if given).
 
     Overturned, withdrawn and superseded facts never count (``Fact.counts``); neither do
-    facts that occurred after ``as_of`` or were recorded after ``known_at``.
+    facts counted from after ``as_of`` (a penalty decided later, a complaint received
+    later) or recorded after ``known_at``.
     """
     buckets: dict[str, list[Fact]] = {}
     for f in facts:
-        if not f.counts or f.occurred_on > as_of:
+        if not f.counts or f.counted_on > as_of:
             continue
         if known_at is not None and f.recorded_at > known_at:
             continue
@@ -134,16 +138,16 @@ def _final_result(attrs: Mapping[str, object]) -> object:
 
 
 # --- fact tests ---------------------------------------------------------------------------
-# ``end`` is the evaluation date. Facts reaching a test already have occurred_on <= end,
-# so tests keyed on occurred_on only check the start of the window.
+# ``end`` is the evaluation date. Facts reaching a test already have counted_on <= end,
+# so tests keyed on counted_on only check the start of the window.
 
 
 def occurred_within(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start
+    return f.counted_on >= start
 
 
 def _national_or_provincial(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start and f.attrs.get("level") in ("national", "provincial")
+    return f.counted_on >= start and f.attrs.get("level") in ("national", "provincial")
 
 
 def _recheck_fail(f: Fact, start: date, end: date) -> bool:
@@ -163,28 +167,36 @@ def _recheck_fail(f: Fact, start: date, end: date) -> bool:
     return False
 
 
+# Penalties count from their decision (Fact.counted_on = decided_on): the conduct may be
+# years older, and until decided there is no penalty (docs/legal.md counted-from-decision).
 def _penalty_heavier(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start and bool(f.attrs.get("heavier"))
+    return f.counted_on >= start and is_heavier(f.attrs)
 
 
 def _penalty_other(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start and not f.attrs.get("heavier")
+    return f.counted_on >= start and not is_heavier(f.attrs)
 
 
 def _police_referral(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start and bool(f.attrs.get("police_referral"))
+    # 移送公安 counts from the referral (referred_on, stored defaulting to decided_on),
+    # which may fall after the decision — and after the evaluation date.
+    if not f.attrs.get("police_referral"):
+        return False
+    on = _date(f.attrs.get("referred_on")) or f.counted_on
+    return start <= on <= end
 
 
 def _incident_major(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start and f.attrs.get("severity") == "major"
+    return f.counted_on >= start and f.attrs.get("severity") == "major"
 
 
 def _incident_minor(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start and f.attrs.get("severity") == "minor"
+    return f.counted_on >= start and f.attrs.get("severity") == "minor"
 
 
 def _complaint_substantiated(f: Fact, start: date, end: date) -> bool:
-    return f.occurred_on >= start and bool(f.attrs.get("substantiated"))
+    # counted_on = received_on: a complaint counts from when the channel received it
+    return f.counted_on >= start and bool(f.attrs.get("substantiated"))
 
 
 def _recall_refused_or_delayed_ordered(f: Fact, start: date, end: date) -> bool:
@@ -192,7 +204,7 @@ def _recall_refused_or_delayed_ordered(f: Fact, start: date, end: date) -> bool:
     # that runs late is the enterprise acting on its own initiative.
     a = f.attrs
     return (
-        f.occurred_on >= start and a.get("mode") == "ordered" and bool(a.get("refused_or_delayed"))
+        f.counted_on >= start and a.get("mode") == "ordered" and bool(a.get("refused_or_delayed"))
     )
 
 
@@ -238,7 +250,8 @@ def _valid_certification(ev: Evidence) -> tuple[int, list[int]]:
     ids = []
     for f in facts:
         a = f.attrs
-        if a.get("revoked"):
+        # A certification (CCC, ISO 9001, …), not a production licence: service.credit.licences
+        if a.get("revoked") or not is_certification(a.get("licence_type")):
             continue
         valid_from, valid_to = _date(a.get("valid_from")), _date(a.get("valid_to"))
         if valid_from is None or valid_to is None or not valid_from <= d <= valid_to:
@@ -294,10 +307,28 @@ _CATALOG: tuple[Predicate, ...] = (
         _recheck_fail,
     ),
     Predicate("sampling_refused", "refused sampling (Order 18 Art.21)", _I, REFUSED),
-    Predicate("penalty_any", "any administrative penalty", _P),
-    Predicate("penalty_heavier", "heavier penalty (较重行政处罚)", _P, None, _penalty_heavier),
-    Predicate("penalty_other", "penalty not flagged heavier", _P, None, _penalty_other),
-    Predicate("police_referral", "penalty case referred to police", _P, None, _police_referral),
+    Predicate("penalty_any", "any administrative penalty, dated by its decision", _P),
+    Predicate(
+        "penalty_heavier",
+        "heavier penalty (较重行政处罚, Order 44 Art.2), dated by its decision",
+        _P,
+        None,
+        _penalty_heavier,
+    ),
+    Predicate(
+        "penalty_other",
+        "penalty that is not heavier, dated by its decision",
+        _P,
+        None,
+        _penalty_other,
+    ),
+    Predicate(
+        "police_referral",
+        "penalty case referred to police (移送公安), dated by the referral",
+        _P,
+        None,
+        _police_referral,
+    ),
     Predicate(
         "incident_major",
         "major quality-safety incident",
@@ -314,7 +345,7 @@ _CATALOG: tuple[Predicate, ...] = (
     ),
     Predicate(
         "complaint_substantiated",
-        "substantiated complaint",
+        "substantiated complaint, dated by its receipt",
         RecordKind.COMPLAINT,
         None,
         _complaint_substantiated,
@@ -341,7 +372,8 @@ _CATALOG: tuple[Predicate, ...] = (
     ),
     Predicate(
         "valid_certification",
-        "licence/certification not revoked and valid at the evaluation date",
+        "certification (CCC, ISO 9001, product or food-safety-system certification; not a "
+        "production licence) not revoked and valid at the evaluation date",
         RecordKind.LICENCE,
         dossier_test=_valid_certification,
     ),

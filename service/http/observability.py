@@ -88,6 +88,17 @@ class Metrics:
             "1 when replica-eligible reads go to the read replica, 0 when to the primary",
             registry=self.registry,
         )
+        # Order 18 Art.55 / Order 44 working days: how far the official calendar is known
+        self.calendar_last_year = Gauge(
+            "qcredit_calendar_last_year",
+            "Last year the working-day calendar covers (official or operator-loaded)",
+            registry=self.registry,
+        )
+        self.calendar_short = Gauge(
+            "qcredit_calendar_coverage_short",
+            "1 when today + 60 days is beyond the last covered year (load the next year)",
+            registry=self.registry,
+        )
 
 
 class RequestContextMiddleware:

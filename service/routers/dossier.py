@@ -163,8 +163,10 @@ async def list_overdue(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> OverduePage:
-    """Re-checks past the 75-day deadline (Art.47) and second re-checks past the end of the
-    60-90 day window (Art.48), as of today; ordered by record id."""
+    """Re-test formalities past 7 days from the re-test notice (Art.38), re-test labs not
+    designated within 10 days of the formalities (Art.39), re-checks past the 75-day
+    deadline (Art.47) and second re-checks past the end of the 60-90 day window (Art.48),
+    as of today (the last day itself is on time); ordered by record id."""
     prefix = principal.region if region is None else region
     if not prefix.startswith(principal.region):
         raise Forbidden(

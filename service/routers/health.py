@@ -11,8 +11,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from service.db import Database
+from service.deps import TodayDep
 from service.errors import AppError
-from service.http.observability import Metrics
+from service.http.observability import Metrics, log
+from service.store import calendar
 
 router = APIRouter(tags=["operations"])
 
@@ -37,8 +39,16 @@ class ReplicaOut(BaseModel):
     max_lag_seconds: float
 
 
+class CalendarOut(BaseModel):
+    last_year: int = Field(description="last year the working-day calendar covers")
+    source: str = Field(description="official (published State Council calendar) or operator")
+    covered_through: str = Field(description="last covered day, YYYY-MM-DD")
+    short: bool = Field(description="today + 60 days is beyond it: load the next year")
+
+
 class ReadyOut(BaseModel):
     status: Literal["ready"]
+    calendar: CalendarOut
     replica: ReplicaOut | None = Field(
         None, description="only with QCREDIT_READ_DATABASE_URL; the primary alone decides readiness"
     )
@@ -59,27 +69,48 @@ async def _replica(db: Database) -> ReplicaOut | None:
     response_model=ReadyOut,
     response_model_exclude_unset=True,
 )
-async def readyz(request: Request) -> ReadyOut:
+async def readyz(request: Request, today: TodayDep) -> ReadyOut:
     """A lagging or unreachable read replica does not make the instance unready: its reads
-    go to the primary. It is reported under `replica`."""
+    go to the primary. It is reported under `replica`. Also reports how far the working-day
+    calendar is known (`calendar.last_year`, from the official data or days loaded with
+    `PUT /v1/calendar`); `calendar.short` is true when today + 60 days is beyond it — load
+    the next year's holidays then."""
     db: Database = request.app.state.db
     try:
         async with db.engine.connect() as conn:
             await conn.execute(text("SELECT event_seq FROM ledger WHERE id = 1"))
     except Exception as err:
         raise NotReady(f"database not ready: {type(err).__name__}") from err
-    replica = await _replica(db)
-    return (
-        ReadyOut(status="ready") if replica is None else ReadyOut(status="ready", replica=replica)
+    async with db.session(write=False) as session:
+        cov = await calendar.calendar_coverage(session, today)
+    out = ReadyOut(
+        status="ready",
+        calendar=CalendarOut(
+            last_year=cov.last_year,
+            source=cov.source,
+            covered_through=cov.covered_through.isoformat(),
+            short=cov.short,
+        ),
     )
+    replica = await _replica(db)
+    if replica is not None:
+        out.replica = replica
+    return out
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-async def metrics(request: Request) -> Response:
+async def metrics(request: Request, today: TodayDep) -> Response:
     registry: Metrics = request.app.state.metrics
     replica = await _replica(request.app.state.db)
     if replica is not None:
         lag = replica.lag_seconds
         registry.replica_lag.set(math.nan if lag is None else lag)
         registry.replica_in_use.set(1 if replica.status == "in_use" else 0)
+    try:
+        async with request.app.state.db.session(write=False) as session:
+            cov = await calendar.calendar_coverage(session, today)
+        registry.calendar_last_year.set(cov.last_year)
+        registry.calendar_short.set(1 if cov.short else 0)
+    except Exception as err:  # metrics still answer while the database is down
+        log.warning("metrics.calendar_unavailable", error=type(err).__name__)
     return Response(generate_latest(registry.registry), media_type=CONTENT_TYPE_LATEST)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from starlette.responses import Response
 
 from service.credit.codes import CodeError, try_parse
+from service.credit.deadlines import Coverage
 from service.deps import SessionDep, TodayDep, read_session
 from service.errors import ValidationFailed
 from service.http.pagination import decode_cursor, encode_cursor
+from service.store import calendar
 from service.store.blacklist import public
 from service.web import pages, screening_view, stats_view
 from service.web.i18n import translate
@@ -222,28 +224,42 @@ async def statistics(
     )
 
 
+async def calendar_short(session: SessionDep, today: TodayDep) -> Coverage | None:
+    """The calendar coverage when today + 60 days is beyond it: the regulator pages say so,
+    since deadlines there are computed on weekends only."""
+    cov = await calendar.calendar_coverage(session, today)
+    return cov if cov.short else None
+
+
+CalendarShortDep = Annotated[Coverage | None, Depends(calendar_short)]
+
+
 @router.get("/regulator")
-async def regulator_signin(request: Request) -> Response:
-    return pages.regulator(request, "signin.html", "reg-signin")
+async def regulator_signin(request: Request, short: CalendarShortDep) -> Response:
+    return pages.regulator(request, "signin.html", "reg-signin", calendar_short=short)
 
 
 @router.get("/regulator/dossier")
 async def regulator_dossier(
-    request: Request, code: Annotated[str | None, Query(max_length=40)] = None
+    request: Request,
+    short: CalendarShortDep,
+    code: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
-    return pages.regulator(request, "dossier.html", "reg-dossier", code=code)
+    return pages.regulator(request, "dossier.html", "reg-dossier", code=code, calendar_short=short)
 
 
 @router.get("/regulator/plan")
-async def regulator_plan(request: Request) -> Response:
-    return pages.regulator(request, "plan.html", "reg-plan")
+async def regulator_plan(request: Request, short: CalendarShortDep) -> Response:
+    return pages.regulator(request, "plan.html", "reg-plan", calendar_short=short)
 
 
 @router.get("/regulator/candidates")
-async def regulator_candidates(request: Request) -> Response:
-    return pages.regulator(request, "candidates.html", "reg-candidates")
+async def regulator_candidates(request: Request, short: CalendarShortDep) -> Response:
+    return pages.regulator(request, "candidates.html", "reg-candidates", calendar_short=short)
 
 
 @router.get("/regulator/report")
-async def regulator_report(request: Request, today: TodayDep) -> Response:
-    return pages.regulator(request, "report.html", "reg-report", year=today.year - 1)
+async def regulator_report(request: Request, today: TodayDep, short: CalendarShortDep) -> Response:
+    return pages.regulator(
+        request, "report.html", "reg-report", year=today.year - 1, calendar_short=short
+    )

@@ -10,10 +10,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, Self, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, TypeAdapter
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from service.credit.licences import LICENCE_TYPES
+from service.credit.penalties import PENALTY_TYPES, heavier_by_type
 from service.schemas import StrictModel
 
 Kind = Literal[
@@ -33,11 +46,25 @@ PenaltyType = Literal[
     "fine",
     "confiscation",
     "suspension",
+    "qualification_downgrade",
     "licence_revocation",
+    "business_licence_revocation",
     "business_restriction",
     "closure",
     "practice_restriction",
 ]
+assert get_args(PenaltyType) == PENALTY_TYPES  # one list, in service.credit.penalties
+LicenceType = Literal[
+    "production_licence",
+    "food_production_licence",
+    "special_equipment_licence",
+    "ccc",
+    "iso9001",
+    "product_certification",
+    "food_safety_system",
+    "other",
+]
+assert get_args(LicenceType) == tuple(LICENCE_TYPES)  # one list, in service.credit.licences
 
 
 def _iso_date(value: object) -> object:
@@ -95,8 +122,30 @@ class InspectionIn(RecordCommon):
     refused: StrictBool = Field(default=False, description="Sampling refused (Art.21)")
     product_name: str | None = Field(default=None, max_length=200)
     batch_no: str | None = Field(default=None, max_length=64)
-    lab: str | None = Field(default=None, max_length=200)
+    lab: str | None = Field(
+        default=None, max_length=200, description="The lab of the first test (初检机构)"
+    )
     objection_filed_on: IsoDate | None = None
+    retest_requested: StrictBool | None = Field(
+        default=None,
+        description="Whether the objection asks for a re-test (复检申请, Art.35); default yes",
+    )
+    retest_notified_on: IsoDate | None = Field(
+        default=None,
+        description="Re-test notice (复检通知): starts the 7-day formalities period (Art.38)",
+    )
+    retest_formalities_on: IsoDate | None = Field(
+        default=None,
+        description="Re-test formalities done (办理复检手续): starts the 10-day lab "
+        "designation (Art.39)",
+    )
+    retest_lab: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Re-test lab (复检机构); never the first lab `lab` (Art.39)",
+    )
+    retest_lab_designated_on: IsoDate | None = None
     retest_on: IsoDate | None = None
     rectification_ordered_on: IsoDate | None = None
     recheck_on: IsoDate | None = None
@@ -112,14 +161,57 @@ class PenaltyIn(RecordCommon):
 
     kind: Literal["penalty"]
     decision_number: str = Field(min_length=1, max_length=100, examples=["盘市监罚〔2026〕12号"])
-    decided_on: IsoDate | None = Field(default=None, description="Defaults to occurred_on")
+    decided_on: IsoDate | None = Field(
+        default=None,
+        description="Day of the penalty decision (处罚决定日期); defaults to occurred_on (the "
+        "conduct). Every grading window counts the penalty from this day.",
+    )
     legal_basis: str | None = Field(default=None, max_length=500)
-    penalty_types: list[PenaltyType] = Field(min_length=1, max_length=8)
+    penalty_types: list[PenaltyType] = Field(
+        min_length=1,
+        max_length=len(PENALTY_TYPES),
+        description="qualification_downgrade, licence_revocation, business_licence_revocation, "
+        "business_restriction, suspension, closure and practice_restriction are heavier "
+        "penalties by law (Order 44 Art.2)",
+    )
     fine_amount: Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)] | None = Field(
         default=None, description="Yuan; required when penalty_types has `fine`"
     )
-    heavier: StrictBool = Field(default=False, description="较重行政处罚 (Order 44 Art.2)")
+    heavier: StrictBool | None = Field(
+        default=None,
+        description="较重行政处罚 (Order 44 Art.2). Defaults to true when penalty_types has a "
+        "type that is heavier by law, else false; set it for an aggravated fine (从重罚款)",
+    )
     police_referral: StrictBool = Field(default=False, description="移送公安")
+    referred_on: IsoDate | None = Field(
+        default=None,
+        description="Day the case was referred to the police; only with police_referral, "
+        "defaults to decided_on. The C-police-referral window counts from this day.",
+    )
+
+    @field_validator("heavier")
+    @classmethod
+    def _heavier_by_type(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        types = info.data.get("penalty_types") or ()
+        if value is False and heavier_by_type(types):
+            raise PydanticCustomError(
+                "order44-art2-heavier-by-type",
+                "penalty_types has a heavier penalty by law (Order 44 Art.2: qualification "
+                "downgrade, licence or business-licence revocation, restriction, suspension, "
+                "closure); heavier cannot be false",
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Self:
+        # Filled before the body is hashed and stored, so the response shows what counts.
+        if self.decided_on is None:
+            self.decided_on = self.occurred_on
+        if self.heavier is None:
+            self.heavier = heavier_by_type(self.penalty_types)
+        if self.police_referral and self.referred_on is None:
+            self.referred_on = self.decided_on
+        return self
 
 
 class ComplaintIn(RecordCommon):
@@ -127,9 +219,19 @@ class ComplaintIn(RecordCommon):
 
     kind: Literal["complaint"]
     substantiated: StrictBool
-    received_on: IsoDate | None = Field(default=None, description="Defaults to occurred_on")
+    received_on: IsoDate | None = Field(
+        default=None,
+        description="Day the complaint was received; defaults to occurred_on. The "
+        "B-complaints window counts from this day.",
+    )
     channel: Literal["12365", "hotline", "web", "letter", "visit", "other"] | None = None
     subject: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Self:
+        if self.received_on is None:
+            self.received_on = self.occurred_on
+        return self
 
 
 class IncidentIn(RecordCommon):
@@ -170,7 +272,22 @@ class LicenceIn(RecordCommon):
     """许可/认证 — production licence, CCC and other certifications."""
 
     kind: Literal["licence"]
-    licence_type: str = Field(min_length=1, max_length=64, examples=["production_licence", "ccc"])
+    licence_type: LicenceType = Field(
+        description="production_licence 工业产品生产许可证 · "
+        "food_production_licence 食品生产许可证 · "
+        "special_equipment_licence 特种设备生产许可证 · ccc 强制性产品认证 · "
+        "iso9001 质量管理体系认证 · product_certification 自愿性产品认证 · "
+        "food_safety_system 食品安全管理体系认证 · other. "
+        "Only the certifications (ccc, iso9001, product_certification, food_safety_system) "
+        "count for AA; a licence does not",
+        examples=["production_licence", "ccc"],
+    )
+    licence_name: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The certificate's own name, e.g. for `other`",
+        examples=["GB/T 19001-2016 质量管理体系认证证书"],
+    )
     licence_number: str | None = Field(default=None, max_length=100)
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None
@@ -227,7 +344,15 @@ NUMBER_FIELDS = frozenset({"fine_amount"})
 # -- follow-ups, corrections, status ---------------------------------------------------------
 
 FollowupStep = Literal[
-    "objection", "retest", "rectification_order", "recheck", "announcement", "recheck2"
+    "objection",
+    "retest_notice",
+    "retest_formalities",
+    "retest_lab",
+    "retest",
+    "rectification_order",
+    "recheck",
+    "announcement",
+    "recheck2",
 ]
 
 
@@ -235,13 +360,31 @@ class FollowupIn(StrictModel):
     """One step of the Order 18 chain on an inspection."""
 
     step: FollowupStep = Field(
-        description="objection (异议, Art.35) · retest (复检, Art.42) · rectification_order "
-        "(责令整改, Art.45) · recheck (复查, Art.47) · announcement (公告, Art.48) · "
-        "recheck2 (再次复查, Art.48)"
+        description="objection (异议, Art.35) · retest_notice (复检通知, Art.38) · "
+        "retest_formalities (办理复检手续, within 7 days of the notice, Art.38) · retest_lab "
+        "(确定复检机构, within 10 days, not the first lab, Art.39) · retest (复检, Art.42) · "
+        "rectification_order (责令整改, Art.45) · recheck (复查, Art.47) · announcement "
+        "(公告, Art.48) · recheck2 (再次复查, Art.48)"
     )
     on: IsoDate = Field(description="The day the step happened", examples=["2026-06-01"])
     result: PassFail | None = Field(
         default=None, description="Required for retest, recheck and recheck2"
+    )
+    retest_requested: StrictBool | None = Field(
+        default=None,
+        description="objection only: false when it does not ask for a re-test (default true)",
+    )
+    lab: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="retest_lab only (required there): the designated re-test lab",
+    )
+    first_lab: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="retest_lab only: the first lab, when the record does not name it (`lab`)",
     )
 
 
@@ -271,8 +414,21 @@ class OpenStepOut(BaseModel):
 class DeadlinesOut(BaseModel):
     """Order 18 deadlines, rolled past weekends and holidays (Art.55)."""
 
+    calendar_complete: bool = Field(
+        default=True,
+        description="False when a deadline falls past the last year the working-day "
+        "calendar covers (official or loaded with PUT /v1/calendar): beyond it only "
+        "weekends are known rest days, so the date may move once the holidays are published",
+    )
     final_result: PassFail | None
     objection_deadline: date | None = Field(description="notified_on + 15 days (Art.36)")
+    retest_formalities_deadline: date | None = Field(
+        default=None, description="retest_notified_on + 7 days (Art.38)"
+    )
+    retest_lab_deadline: date | None = Field(
+        default=None,
+        description="retest_formalities_on (else retest_notified_on) + 10 days (Art.39)",
+    )
     rectification_due: date | None = Field(description="order + 60 days (Art.45)")
     recheck_deadline: date | None = Field(description="order + 75 days (Art.47)")
     second_recheck_window: SecondRecheckWindow | None = Field(

@@ -8,12 +8,13 @@ correct a published day. Order 18 Art.55 deadlines read the result.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from service.credit.deadlines import Overrides, WorkCalendar
+from service.credit.deadlines import Coverage, Overrides, WorkCalendar, coverage
 from service.errors import FieldError, ValidationFailed
 from service.models import CalendarDay
 from service.schemas.calendar import CalendarDayIn
@@ -23,6 +24,12 @@ from service.store import ledger
 async def work_calendar(session: AsyncSession) -> WorkCalendar:
     rows = await session.execute(select(col(CalendarDay.day), col(CalendarDay.working)))
     return WorkCalendar(Overrides((day, bool(working)) for day, working in rows))
+
+
+async def calendar_coverage(session: AsyncSession, today: date) -> Coverage:
+    """The last year the calendar covers (official or loaded) and whether today + 60 days
+    already reaches past it."""
+    return coverage(await work_calendar(session), today)
 
 
 async def list_days(session: AsyncSession) -> list[CalendarDay]:

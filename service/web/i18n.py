@@ -150,6 +150,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reg.signed_in": ("已登录", "Signed in"),
     "reg.bad_key": ("密钥无效或已吊销。", "Unknown or revoked key."),
     "reg.need_key": ("请先登录。", "Please sign in first."),
+    "reg.calendar_short": (
+        "工作日历仅覆盖至{year}年：此后的法定期限暂按周一至周五计算，发布节假日安排后可能顺延。"
+        "请管理员载入{next}年的节假日和调休安排。",
+        "The working-day calendar covers only up to {year}: later deadlines count Monday to "
+        "Friday and may move once the holidays are published. An administrator should load "
+        "the {next} holidays and make-up working days.",
+    ),
     "reg.dossier": ("企业信用档案", "Enterprise dossier"),
     "reg.lookup": ("查看档案", "Open dossier"),
     "reg.plan": ("监管计划(应检企业)", "Supervision plan (due for inspection)"),

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import strategies as st
 
 from service.credit.dossier import Dossier, Fact, RecordKind, RecordStatus, RiskLevel
+from service.credit.penalties import PENALTY_TYPES
 
 AS_OF = date(2024, 6, 15)  # a default evaluation date for tests
 EARLIEST = date(2018, 1, 1)
@@ -88,7 +89,7 @@ def licence(
     id: int,
     on: date,
     *,
-    licence_type: str = "production",
+    licence_type: str = "production_licence",
     valid_from: date | None = None,
     valid_to: date | None = None,
     revoked: bool = False,
@@ -204,7 +205,7 @@ def _attrs(draw: st.DrawFn, kind: RecordKind, on: date, negative: bool) -> dict[
         case RecordKind.INSPECTION:
             return _inspection_attrs(draw, on, negative)
         case RecordKind.PENALTY:
-            types = st.sampled_from(("warning", "fine", "confiscation", "suspension"))
+            types = st.sampled_from(PENALTY_TYPES)
             return {
                 "heavier": draw(st.booleans()),
                 "police_referral": draw(st.booleans()),
@@ -222,7 +223,9 @@ def _attrs(draw: st.DrawFn, kind: RecordKind, on: date, negative: bool) -> dict[
         case RecordKind.LICENCE:
             valid_from = on + timedelta(days=draw(st.integers(-30, 30)))
             return {
-                "licence_type": draw(st.sampled_from(("production", "CCC"))),
+                "licence_type": draw(
+                    st.sampled_from(("production_licence", "ccc", "iso9001", "other"))
+                ),
                 "valid_from": valid_from,
                 "valid_to": valid_from + timedelta(days=draw(st.integers(0, 2000))),
                 "revoked": draw(st.integers(0, 5)) == 0,

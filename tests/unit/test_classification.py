@@ -219,7 +219,7 @@ def test_licence_revoked_has_no_window_and_reissue_ends_it() -> None:
     assert (c.grade, rules_of(c), c.reasons[0].record_ids) == (Grade.C, ["C-licence-revoked"], (5,))
     reissued = licence(6, D - relativedelta(years=9))
     assert grade_of(RECENT_PASS, revoked, reissued) is Grade.A
-    other_type = licence(6, D - relativedelta(years=9), licence_type="CCC")
+    other_type = licence(6, D - relativedelta(years=9), licence_type="ccc")
     assert grade_of(RECENT_PASS, revoked, other_type) is Grade.C
     # A revocation after the re-issue stands again.
     again = licence(7, D - relativedelta(years=1), revoked=True)
@@ -479,18 +479,23 @@ def test_aa_valid_certification_instead_of_commendation(
     valid_from: date, valid_to: date, revoked: bool, expected: Grade
 ) -> None:
     cert = licence(
-        4, D - timedelta(days=400), valid_from=valid_from, valid_to=valid_to, revoked=revoked
+        4,
+        D - timedelta(days=400),
+        licence_type="iso9001",
+        valid_from=valid_from,
+        valid_to=valid_to,
+        revoked=revoked,
     )
     assert grade_of(*aa_facts()[:3], cert, risks=AA_RISKS) is expected
 
 
 def test_certification_revoked_later_is_not_valid() -> None:
-    cert = licence(4, D - timedelta(days=400), licence_type="CCC", valid_to=D + timedelta(days=400))
-    revoked = licence(5, D - timedelta(days=100), licence_type="CCC", revoked=True)
+    cert = licence(4, D - timedelta(days=400), licence_type="ccc", valid_to=D + timedelta(days=400))
+    revoked = licence(5, D - timedelta(days=100), licence_type="ccc", revoked=True)
     assert grade_of(*aa_facts()[:3], cert, revoked, risks=AA_RISKS) is Grade.C
     # Re-issued, but valid only from tomorrow: no longer revoked, not yet certified.
     reissued = licence(
-        6, D - timedelta(days=50), licence_type="CCC", valid_from=D + timedelta(days=1)
+        6, D - timedelta(days=50), licence_type="ccc", valid_from=D + timedelta(days=1)
     )
     assert grade_of(*aa_facts()[:3], cert, revoked, reissued, risks=AA_RISKS) is Grade.A
     assert grade_of(*aa_facts()[:3], cert, reissued, risks=AA_RISKS) is Grade.AA
@@ -756,3 +761,53 @@ def test_fact_strategy_is_consistent(f: Fact) -> None:
         assert f.attrs.get("retest_result") is None
     if f.attrs.get("refused"):
         assert f.attrs.get("result") is None
+
+
+@pytest.mark.parametrize(
+    ("licence_type", "expected"),
+    [
+        ("ccc", Grade.AA),
+        ("iso9001", Grade.AA),
+        ("product_certification", Grade.AA),
+        ("food_safety_system", Grade.AA),
+        # a licence is the precondition of producing, not a certification
+        ("production_licence", Grade.A),
+        ("food_production_licence", Grade.A),
+        ("special_equipment_licence", Grade.A),
+        ("other", Grade.A),
+    ],
+)
+def test_only_certifications_count_for_aa(licence_type: str, expected: Grade) -> None:
+    held = licence(4, D - timedelta(days=400), licence_type=licence_type)
+    c = classify(dossier(*aa_facts()[:3], held, risks=AA_RISKS), D, RULES)
+    assert c.grade is expected
+    if expected is Grade.A:
+        assert rules_of(c) == ["A-recent-pass"]
+    else:
+        assert c.reasons[-2].rule == "AA-commendation-or-certification"
+        assert c.reasons[-2].record_ids == (4,)
+
+
+def test_commendation_window_is_stated_in_the_reason() -> None:
+    c = classify(dossier(*aa_facts(), risks=AA_RISKS), D, RULES)
+    [reason] = [r for r in c.reasons if r.rule == "AA-commendation-or-certification"]
+    assert reason.text == "36个月内获得表彰奖励，或持有有效认证（CCC、ISO 9001等）"
+
+
+@settings(max_examples=150, deadline=None)
+@given(dated_dossiers())
+def test_licences_never_lift_a_grade(case: tuple[Dossier, date]) -> None:
+    """A licence that is not a certification (and whose type was never revoked, so it
+    re-issues nothing) can be left out without changing the grade."""
+    from service.credit.licences import CERTIFICATION_TYPES
+
+    d, on = case
+    licences = [f for f in d.facts if f.kind is RecordKind.LICENCE]
+    revoked_types = {f.attrs.get("licence_type") for f in licences if f.attrs.get("revoked")}
+    kept = tuple(
+        f
+        for f in d.facts
+        if f.kind is not RecordKind.LICENCE
+        or f.attrs.get("licence_type") in CERTIFICATION_TYPES | revoked_types
+    )
+    assert classify(replace(d, facts=kept), on, RULES).grade == classify(d, on, RULES).grade

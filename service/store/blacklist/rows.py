@@ -16,6 +16,7 @@ from service.credit.blacklist import (
     TransitionRefused,
     UndoneRemoval,
 )
+from service.credit.penalties import is_heavier
 from service.errors import FieldError, IllegalTransition
 from service.models import BlacklistEntry, CreditRecord
 
@@ -114,7 +115,7 @@ def penalty_ref(record: CreditRecord) -> PenaltyRef:
     decided_on = date.fromisoformat(raw) if isinstance(raw, str) else record.occurred_on
     return PenaltyRef(
         id=record.id,
-        heavier=record.kind == "penalty" and record.data.get("heavier") is True,
+        heavier=record.kind == "penalty" and is_heavier(record.data),
         status=record.status,
         decided_on=decided_on,
         code=record.code,

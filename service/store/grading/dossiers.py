@@ -24,9 +24,13 @@ DATE_FIELDS = frozenset(
         "announced_on",
         "recheck2_on",
         "retest_on",
+        "retest_notified_on",
+        "retest_formalities_on",
+        "retest_lab_designated_on",
         "valid_from",
         "valid_to",
         "decided_on",
+        "referred_on",
         "received_on",
         "closed_on",
     }

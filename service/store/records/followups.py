@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth import Principal
-from service.credit import followup
+from service.credit import followup, retest
 from service.credit.deadlines import WorkCalendar
 from service.errors import FieldError, IllegalTransition
 from service.models import CreditRecord
@@ -23,6 +23,9 @@ from service.store.records.write import emit_record, invalid, new_version, requi
 # Follow-up step -> (date field, result field or None), Order 18 Art.35-48.
 STEP_FIELDS: dict[str, tuple[str, str | None]] = {
     "objection": ("objection_filed_on", None),
+    "retest_notice": ("retest_notified_on", None),
+    "retest_formalities": ("retest_formalities_on", None),
+    "retest_lab": ("retest_lab_designated_on", None),
     "retest": ("retest_on", "retest_result"),
     "rectification_order": ("rectification_ordered_on", None),
     "recheck": ("recheck_on", "recheck_result"),
@@ -71,6 +74,7 @@ async def add(
     updates: dict[str, Any] = {date_field: body.on.isoformat()}
     if result_field is not None:
         updates[result_field] = body.result
+    updates |= _step_extras(body, current)
     if all(current.data.get(k) == v for k, v in updates.items()):
         return current, False  # the same step again: a retry
     require_current(target, current, "add the step to")
@@ -95,6 +99,8 @@ async def add(
     if problems:
         # Name the request field: the step's date is `on`, its result is `result`.
         names = {date_field: "on", result_field: "result"}
+        if body.step == "retest_lab":
+            names |= {"retest_lab": "lab", "lab": "first_lab"}
         raise invalid(
             [
                 FieldError(field=names.get(p.field, p.field), rule=p.rule, message=p.message)
@@ -108,3 +114,49 @@ async def add(
     ledger.audit(session, f"record.followup.{body.step}", f"record/{row.id}")
     await grading.regrade(session, [row.code], today=today, trigger="record")
     return row, True
+
+
+def _step_extras(body: FollowupIn, current: CreditRecord) -> dict[str, Any]:
+    """The fields a step carries besides its date and result (Order 18 Art.35, Art.39)."""
+    extras: dict[str, Any] = {}
+    misplaced = [
+        (name, step)
+        for name, step in (
+            ("retest_requested", "objection"),
+            ("lab", "retest_lab"),
+            ("first_lab", "retest_lab"),
+        )
+        if getattr(body, name) is not None and body.step != step
+    ]
+    if misplaced:
+        raise invalid(
+            [
+                FieldError(
+                    field=name, rule="field-not-applicable", message=f"only for the {step} step"
+                )
+                for name, step in misplaced
+            ]
+        )
+    if body.step == "objection" and body.retest_requested is not None:
+        extras["retest_requested"] = body.retest_requested
+    if body.step == "retest_lab":
+        if body.lab is None:
+            raise invalid(
+                [FieldError(field="lab", rule="missing", message="retest_lab names the lab")]
+            )
+        extras["retest_lab"] = body.lab
+        first = current.data.get("lab")
+        if body.first_lab is not None and first is None:
+            extras["lab"] = body.first_lab
+        elif body.first_lab is not None and not retest.same_lab(body.first_lab, first):
+            raise invalid(
+                [
+                    FieldError(
+                        field="first_lab",
+                        rule="first-lab-mismatch",
+                        message=f"the record names the first lab {first!r}; send a "
+                        "correction to change it",
+                    )
+                ]
+            )
+    return extras

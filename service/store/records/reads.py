@@ -98,7 +98,7 @@ async def overdue(
     limit: int,
 ) -> tuple[list[OverdueItem], int | None]:
     """Current failed inspections in ``region`` with a follow-up step past its deadline
-    (Order 18 Art.47-48), by record id; returns (items, last id when more may follow)."""
+    (Order 18 Art.38-39, Art.47-48), by record id; returns (items, last id when more may follow)."""
     items: list[OverdueItem] = []
     last = after_id
     while True:

@@ -284,9 +284,20 @@ def deadlines_out(data: Mapping[str, Any], cal: WorkCalendar, today: date) -> De
     except ValueError:
         return None  # a refused sampling has no result and so no chain
     window = d.second_recheck_window
+    computed = [
+        d.objection_deadline,
+        d.retest_formalities_deadline,
+        d.retest_lab_deadline,
+        d.rectification_due,
+        d.recheck_deadline,
+        window[1] if window else None,
+    ]
     return DeadlinesOut(
+        calendar_complete=all(cal.covers(x) for x in computed if x is not None),
         final_result=d.final_result,
         objection_deadline=d.objection_deadline,
+        retest_formalities_deadline=d.retest_formalities_deadline,
+        retest_lab_deadline=d.retest_lab_deadline,
         rectification_due=d.rectification_due,
         recheck_deadline=d.recheck_deadline,
         second_recheck_window=SecondRecheckWindow(opens_on=window[0], closes_on=window[1])
