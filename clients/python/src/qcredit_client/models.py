@@ -106,13 +106,6 @@ class CalendarDayIn(BaseModel):
     """
 
 
-class CalendarOut(BaseModel):
-    items: Annotated[list[CalendarDayIn], Field(title="Items")]
-    """
-    Every override, by day
-    """
-
-
 class CatalogItem(BaseModel):
     code: Annotated[str, Field(title="Code")]
     name: Annotated[str, Field(title="Name")]
@@ -213,7 +206,7 @@ class ComplaintIn(BaseModel):
     """
     received_on: Annotated[date | None, Field(title="Received On")] = None
     """
-    Defaults to occurred_on
+    Day the complaint was received; defaults to occurred_on. The B-complaints window counts from this day.
     """
     source_ref: Annotated[
         str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
@@ -311,10 +304,32 @@ class FieldError(BaseModel):
     rule: Annotated[str, Field(title="Rule")]
 
 
+FirstLab = TypeAliasType(
+    "FirstLab", Annotated[str, Field(max_length=200, min_length=1, title="First Lab")]
+)
+"""
+retest_lab only: the first lab, when the record does not name it (`lab`)
+"""
+
+
+Lab = TypeAliasType("Lab", Annotated[str, Field(max_length=200, min_length=1, title="Lab")])
+"""
+retest_lab only (required there): the designated re-test lab
+"""
+
+
 class FollowupIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
+    first_lab: Annotated[FirstLab | None, Field(title="First Lab")] = None
+    """
+    retest_lab only: the first lab, when the record does not name it (`lab`)
+    """
+    lab: Annotated[Lab | None, Field(title="Lab")] = None
+    """
+    retest_lab only (required there): the designated re-test lab
+    """
     on: Annotated[date, Field(examples=["2026-06-01"], title="On")]
     """
     The day the step happened
@@ -323,14 +338,26 @@ class FollowupIn(BaseModel):
     """
     Required for retest, recheck and recheck2
     """
+    retest_requested: Annotated[bool | None, Field(title="Retest Requested")] = None
+    """
+    objection only: false when it does not ask for a re-test (default true)
+    """
     step: Annotated[
         Literal[
-            "objection", "retest", "rectification_order", "recheck", "announcement", "recheck2"
+            "objection",
+            "retest_notice",
+            "retest_formalities",
+            "retest_lab",
+            "retest",
+            "rectification_order",
+            "recheck",
+            "announcement",
+            "recheck2",
         ],
         Field(title="Step"),
     ]
     """
-    objection (异议, Art.35) · retest (复检, Art.42) · rectification_order (责令整改, Art.45) · recheck (复查, Art.47) · announcement (公告, Art.48) · recheck2 (再次复查, Art.48)
+    objection (异议, Art.35) · retest_notice (复检通知, Art.38) · retest_formalities (办理复检手续, within 7 days of the notice, Art.38) · retest_lab (确定复检机构, within 10 days, not the first lab, Art.39) · retest (复检, Art.42) · rectification_order (责令整改, Art.45) · recheck (复查, Art.47) · announcement (公告, Art.48) · recheck2 (再次复查, Art.48)
     """
 
 
@@ -452,12 +479,23 @@ BatchNo = TypeAliasType("BatchNo", Annotated[str, Field(max_length=64, title="Ba
 FailedItem = TypeAliasType("FailedItem", Annotated[str, Field(max_length=200, min_length=1)])
 
 
-Lab = TypeAliasType("Lab", Annotated[str, Field(max_length=200, title="Lab")])
+Lab1 = TypeAliasType("Lab1", Annotated[str, Field(max_length=200, title="Lab")])
+"""
+The lab of the first test (初检机构)
+"""
 
 
 ProductName1 = TypeAliasType(
     "ProductName1", Annotated[str, Field(max_length=200, title="Product Name")]
 )
+
+
+RetestLab = TypeAliasType(
+    "RetestLab", Annotated[str, Field(max_length=200, min_length=1, title="Retest Lab")]
+)
+"""
+Re-test lab (复检机构); never the first lab `lab` (Art.39)
+"""
 
 
 class InspectionIn(BaseModel):
@@ -476,7 +514,10 @@ class InspectionIn(BaseModel):
     Required for a fail result
     """
     kind: Annotated[Literal["inspection"], Field(title="Kind")]
-    lab: Annotated[Lab | None, Field(title="Lab")] = None
+    lab: Annotated[Lab1 | None, Field(title="Lab")] = None
+    """
+    The lab of the first test (初检机构)
+    """
     level: Annotated[Literal["national", "provincial", "municipal", "county"], Field(title="Level")]
     notified_on: Annotated[date | None, Field(title="Notified On")] = None
     """
@@ -512,7 +553,24 @@ class InspectionIn(BaseModel):
     """
     Required unless `refused`
     """
+    retest_formalities_on: Annotated[date | None, Field(title="Retest Formalities On")] = None
+    """
+    Re-test formalities done (办理复检手续): starts the 10-day lab designation (Art.39)
+    """
+    retest_lab: Annotated[RetestLab | None, Field(title="Retest Lab")] = None
+    """
+    Re-test lab (复检机构); never the first lab `lab` (Art.39)
+    """
+    retest_lab_designated_on: Annotated[date | None, Field(title="Retest Lab Designated On")] = None
+    retest_notified_on: Annotated[date | None, Field(title="Retest Notified On")] = None
+    """
+    Re-test notice (复检通知): starts the 7-day formalities period (Art.38)
+    """
     retest_on: Annotated[date | None, Field(title="Retest On")] = None
+    retest_requested: Annotated[bool | None, Field(title="Retest Requested")] = None
+    """
+    Whether the objection asks for a re-test (复检申请, Art.35); default yes
+    """
     retest_result: Annotated[Literal["pass", "fail"] | None, Field(title="Retest Result")] = None
     """
     复检 result — final (Order 18 Art.42)
@@ -562,6 +620,20 @@ class KeyCaseIn(BaseModel):
     ] = None
 
 
+LicenceName = TypeAliasType(
+    "LicenceName",
+    Annotated[
+        str,
+        Field(
+            examples=["GB/T 19001-2016 质量管理体系认证证书"], max_length=200, title="Licence Name"
+        ),
+    ],
+)
+"""
+The certificate's own name, e.g. for `other`
+"""
+
+
 LicenceNumber = TypeAliasType(
     "LicenceNumber", Annotated[str, Field(max_length=100, title="Licence Number")]
 )
@@ -572,16 +644,30 @@ class LicenceIn(BaseModel):
         extra="forbid",
     )
     kind: Annotated[Literal["licence"], Field(title="Kind")]
+    licence_name: Annotated[
+        LicenceName | None,
+        Field(examples=["GB/T 19001-2016 质量管理体系认证证书"], title="Licence Name"),
+    ] = None
+    """
+    The certificate's own name, e.g. for `other`
+    """
     licence_number: Annotated[LicenceNumber | None, Field(title="Licence Number")] = None
     licence_type: Annotated[
-        str,
-        Field(
-            examples=["production_licence", "ccc"],
-            max_length=64,
-            min_length=1,
-            title="Licence Type",
-        ),
+        Literal[
+            "production_licence",
+            "food_production_licence",
+            "special_equipment_licence",
+            "ccc",
+            "iso9001",
+            "product_certification",
+            "food_safety_system",
+            "other",
+        ],
+        Field(examples=["production_licence", "ccc"], title="Licence Type"),
     ]
+    """
+    production_licence 工业产品生产许可证 · food_production_licence 食品生产许可证 · special_equipment_licence 特种设备生产许可证 · ccc 强制性产品认证 · iso9001 质量管理体系认证 · product_certification 自愿性产品认证 · food_safety_system 食品安全管理体系认证 · other. Only the certifications (ccc, iso9001, product_certification, food_safety_system) count for AA; a licence does not
+    """
     occurred_on: Annotated[date, Field(title="Occurred On")]
     """
     When it happened (for inspections: sampled on)
@@ -709,7 +795,7 @@ class PenaltyIn(BaseModel):
     )
     decided_on: Annotated[date | None, Field(title="Decided On")] = None
     """
-    Defaults to occurred_on
+    Day of the penalty decision (处罚决定日期); defaults to occurred_on (the conduct). Every grading window counts the penalty from this day.
     """
     decision_number: Annotated[
         str,
@@ -721,9 +807,9 @@ class PenaltyIn(BaseModel):
     """
     Yuan; required when penalty_types has `fine`
     """
-    heavier: Annotated[bool | None, Field(title="Heavier")] = False
+    heavier: Annotated[bool | None, Field(title="Heavier")] = None
     """
-    较重行政处罚 (Order 44 Art.2)
+    较重行政处罚 (Order 44 Art.2). Defaults to true when penalty_types has a type that is heavier by law, else false; set it for an aggravated fine (从重罚款)
     """
     kind: Annotated[Literal["penalty"], Field(title="Kind")]
     legal_basis: Annotated[LegalBasis | None, Field(title="Legal Basis")] = None
@@ -738,17 +824,26 @@ class PenaltyIn(BaseModel):
                 "fine",
                 "confiscation",
                 "suspension",
+                "qualification_downgrade",
                 "licence_revocation",
+                "business_licence_revocation",
                 "business_restriction",
                 "closure",
                 "practice_restriction",
             ]
         ],
-        Field(max_length=8, min_length=1, title="Penalty Types"),
+        Field(max_length=10, min_length=1, title="Penalty Types"),
     ]
+    """
+    qualification_downgrade, licence_revocation, business_licence_revocation, business_restriction, suspension, closure and practice_restriction are heavier penalties by law (Order 44 Art.2)
+    """
     police_referral: Annotated[bool | None, Field(title="Police Referral")] = False
     """
     移送公安
+    """
+    referred_on: Annotated[date | None, Field(title="Referred On")] = None
+    """
+    Day the case was referred to the police; only with police_referral, defaults to decided_on. The C-police-referral window counts from this day.
     """
     source_ref: Annotated[
         str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
@@ -1099,6 +1194,18 @@ class RemoveIn(BaseModel):
     removed_on: Annotated[date, Field(title="Removed On")]
 
 
+class ReplicaOut(BaseModel):
+    lag_seconds: Annotated[float | None, Field(title="Lag Seconds")]
+    """
+    replay lag at the last check; null if down
+    """
+    max_lag_seconds: Annotated[float, Field(title="Max Lag Seconds")]
+    status: Annotated[Literal["in_use", "lagging", "down"], Field(title="Status")]
+    """
+    in_use: replica-eligible reads go to it; lagging (more than max_lag_seconds behind) or down: they go to the primary
+    """
+
+
 class RestoreIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -1383,6 +1490,32 @@ class WebhookOut(BaseModel):
     watchlist_id: Annotated[int | None, Field(title="Watchlist Id")]
 
 
+class ServiceRoutersHealthCalendarOut(BaseModel):
+    covered_through: Annotated[str, Field(title="Covered Through")]
+    """
+    last covered day, YYYY-MM-DD
+    """
+    last_year: Annotated[int, Field(title="Last Year")]
+    """
+    last year the working-day calendar covers
+    """
+    short: Annotated[bool, Field(title="Short")]
+    """
+    today + 60 days is beyond it: load the next year
+    """
+    source: Annotated[str, Field(title="Source")]
+    """
+    official (published State Council calendar) or operator
+    """
+
+
+class ServiceSchemasCalendarCalendarOut(BaseModel):
+    items: Annotated[list[CalendarDayIn], Field(title="Items")]
+    """
+    Every override, by day
+    """
+
+
 class BatchOut(BaseModel):
     accepted: Annotated[int, Field(title="Accepted")]
     duplicate_indexes: Annotated[list[int], Field(title="Duplicate Indexes")]
@@ -1419,6 +1552,10 @@ class ClassificationOut(BaseModel):
 
 
 class DeadlinesOut(BaseModel):
+    calendar_complete: Annotated[bool | None, Field(title="Calendar Complete")] = True
+    """
+    False when a deadline falls past the last year the working-day calendar covers (official or loaded with PUT /v1/calendar): beyond it only weekends are known rest days, so the date may move once the holidays are published
+    """
     final_result: Annotated[Literal["pass", "fail"] | None, Field(title="Final Result")]
     objection_deadline: Annotated[date | None, Field(title="Objection Deadline")]
     """
@@ -1432,6 +1569,16 @@ class DeadlinesOut(BaseModel):
     rectification_due: Annotated[date | None, Field(title="Rectification Due")]
     """
     order + 60 days (Art.45)
+    """
+    retest_formalities_deadline: Annotated[
+        date | None, Field(title="Retest Formalities Deadline")
+    ] = None
+    """
+    retest_notified_on + 7 days (Art.38)
+    """
+    retest_lab_deadline: Annotated[date | None, Field(title="Retest Lab Deadline")] = None
+    """
+    retest_formalities_on (else retest_notified_on) + 10 days (Art.39)
     """
     second_recheck_window: SecondRecheckWindow | None
     """
@@ -1645,6 +1792,15 @@ class PublicLookup(BaseModel):
 class PublicPage(BaseModel):
     items: Annotated[list[PublicEntry | PublicRemoval], Field(title="Items")]
     next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class ReadyOut(BaseModel):
+    calendar: ServiceRoutersHealthCalendarOut
+    replica: ReplicaOut | None = None
+    """
+    only with QCREDIT_READ_DATABASE_URL; the primary alone decides readiness
+    """
+    status: Annotated[Literal["ready"], Field(title="Status")]
 
 
 class RecordOut(BaseModel):
