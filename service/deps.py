@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Header, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth import Principal, PrincipalCache, Scope, bearer_token
@@ -116,6 +116,27 @@ def require(scope: Scope) -> Any:
         return principal
 
     return Depends(_check)
+
+
+RegionQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[0-9]{1,6}$",
+        description="Division-code prefix, e.g. `21` or `2111`; default: your whole "
+        "jurisdiction (a national key: everything); outside it: 403 `jurisdiction`",
+        examples=["2111"],
+    ),
+]
+
+
+async def region_scope(principal: PrincipalDep, region: RegionQuery = None) -> str | None:
+    """The one enforcement point of the regional reads (README "Read policy"): statistics,
+    reports, work queues and the change feed cover the caller's jurisdiction."""
+    return principal.read_scope(region)
+
+
+# A route that takes this is a regional read; every other /v1 read is national.
+RegionScopeDep = Annotated[str | None, Depends(region_scope)]
 
 
 def parse_code_or_422(raw: str, field: str = "code") -> ParsedCode:

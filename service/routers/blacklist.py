@@ -16,7 +16,14 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth import Principal, Scope
-from service.deps import PrincipalDep, SessionDep, TodayDep, parse_code_or_422, require
+from service.deps import (
+    PrincipalDep,
+    RegionScopeDep,
+    SessionDep,
+    TodayDep,
+    parse_code_or_422,
+    require,
+)
 from service.errors import (
     Forbidden,
     IllegalTransition,
@@ -40,12 +47,13 @@ from service.schemas.blacklist import (
     RemoveIn,
     RestoreIn,
 )
+from service.schemas.fields import Id32
 from service.store import blacklist, blacklist_reads, enterprises
 from service.store.calendar import work_calendar
 
 router = APIRouter(prefix="/v1/blacklist", tags=["blacklist"])
 
-EntryId = Annotated[int, Path(ge=1, description="Blacklist entry id", examples=[1])]
+EntryId = Annotated[Id32, Path(description="Blacklist entry id", examples=[1])]
 RegionQuery = Annotated[
     str | None,
     Query(pattern=r"^\d{1,6}$", description="Division-code prefix, e.g. `21`", examples=["2111"]),
@@ -68,7 +76,7 @@ async def propose(
     penalty must be a heavier administrative penalty (较重行政处罚) of the same enterprise
     that has not been overturned (Order 44 Art.2). `authority` is the caller's name."""
     enterprise = await enterprises.get(session, parse_code_or_422(body.code, "code"))
-    principal.require_region(enterprise.region_code)
+    principal.require_enterprise(enterprise.code)
     row = await blacklist.propose(
         session,
         principal,
@@ -131,13 +139,12 @@ async def list_entries(
     "/candidates",
     summary="Enterprises that meet a listing trigger but have no entry",
     response_model=Page[CandidateOut],
-    responses=problem_responses(ValidationFailed),
+    responses=problem_responses(Forbidden, ValidationFailed),
 )
 async def list_candidates(
     session: SessionDep,
-    _: PrincipalDep,
+    region: RegionScopeDep,
     today: TodayDep,
-    region: RegionQuery = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[CandidateOut]:
@@ -185,7 +192,7 @@ async def _transition(
         principal.require(Scope.BLACKLIST_APPROVE)
     else:
         principal.require(Scope.BLACKLIST_WRITE)
-        principal.require_region(row.region_code)
+        principal.require_enterprise(row.code)
     params: dict[str, Any] = body.model_dump() if body is not None else {}
     await blacklist.apply(session, row, transition, principal=principal, today=today, params=params)
     return await blacklist_reads.entry_out(session, row, today)

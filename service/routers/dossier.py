@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from service.auth import Scope
-from service.deps import CodeDep, PrincipalDep, SessionDep, TodayDep, require
+from service.deps import CodeDep, RegionScopeDep, SessionDep, TodayDep, require
 from service.errors import (
     FieldError,
     Forbidden,
@@ -148,27 +148,14 @@ async def get_dossier(
 )
 async def list_overdue(
     session: SessionDep,
-    principal: PrincipalDep,
+    region: RegionScopeDep,
     today: TodayDep,
-    region: Annotated[
-        str | None,
-        Query(
-            pattern=r"^\d{1,6}$",
-            description="Division prefix inside your jurisdiction; default: all of it",
-            examples=["2111"],
-        ),
-    ] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> OverduePage:
     """Re-checks past the 75-day deadline (Art.47) and second re-checks past the end of the
     60-90 day window (Art.48), as of today; ordered by record id."""
-    prefix = principal.region if region is None else region
-    if not prefix.startswith(principal.region):
-        raise Forbidden(
-            f"region {prefix} is outside your jurisdiction '{principal.region}'",
-            rule="jurisdiction",
-        )
+    prefix = region or ""
     after = decode_cursor_of(cursor, int)
     cal = await calendar.work_calendar(session)
     items, last = await record_reads.overdue(

@@ -24,6 +24,7 @@ from service.errors import (
     problem_responses,
 )
 from service.etag import json_response
+from service.schemas.fields import Id64
 from service.schemas.records import (
     KINDS,
     FollowupIn,
@@ -63,7 +64,7 @@ def _untag(error: dict[str, Any]) -> dict[str, Any]:
 
 router = APIRouter(tags=["records"], route_class=RecordRoute)
 
-RecordId = Annotated[int, Path(ge=1, description="Record (version) id", examples=[42])]
+RecordId = Annotated[Id64, Path(description="Record (version) id", examples=[42])]
 WRITE_ERRORS = problem_responses(Forbidden, NotFound, Conflict, ValidationFailed)
 NDJSON_TYPES = frozenset(
     {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}

@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from service.deps import PrincipalDep, SessionDep
-from service.errors import FieldError, ValidationFailed, problem_responses
+from service.deps import RegionScopeDep, SessionDep
+from service.errors import FieldError, Forbidden, ValidationFailed, problem_responses
 from service.etag import json_response
 from service.schemas.classification import (
     GradeCounts,
@@ -23,10 +23,6 @@ from service.store import stats
 
 router = APIRouter(prefix="/v1/stats", tags=["statistics"])
 
-RegionQuery = Annotated[
-    str | None,
-    Query(pattern=r"^\d{1,6}$", description="Division-code prefix, e.g. `2111`", examples=["2111"]),
-]
 LevelQuery = Annotated[
     Literal["province", "prefecture", "county"] | None,
     Query(
@@ -48,13 +44,12 @@ def _check_level(region: str | None, level: stats.RegionLevel) -> None:
     "/grades",
     summary="Enterprises per class (AA/A/B/C) per region",
     response_model=GradeStats,
-    responses=problem_responses(ValidationFailed),
+    responses=problem_responses(Forbidden, ValidationFailed),
 )
 async def grade_stats(
     session: SessionDep,
-    _: PrincipalDep,
+    region: RegionScopeDep,
     request: Request,
-    region: RegionQuery = None,
     level: LevelQuery = None,
 ) -> Response:
     """Counts of the stored classes (kept current by re-grading and `qcredit recompute`),
@@ -117,12 +112,12 @@ def _csv(out: PassRateStats) -> Response:
     response_model=PassRateStats,
     responses={
         200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
-        **problem_responses(ValidationFailed),
+        **problem_responses(Forbidden, ValidationFailed),
     },
 )
 async def inspection_stats(
     session: SessionDep,
-    _: PrincipalDep,
+    region: RegionScopeDep,
     request: Request,
     group_by: Annotated[
         Literal["product", "region", "level", "month"],
@@ -134,7 +129,6 @@ async def inspection_stats(
     date_to: Annotated[
         date | None, Query(alias="to", description="Sampled on or before (YYYY-MM-DD)")
     ] = None,
-    region: RegionQuery = None,
     level: LevelQuery = None,
     target: Annotated[
         float | None,

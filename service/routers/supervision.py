@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from service.deps import PrincipalDep, SessionDep, TodayDep
-from service.errors import FieldError, ValidationFailed, problem_responses
+from service.deps import RegionScopeDep, SessionDep, TodayDep
+from service.errors import FieldError, Forbidden, ValidationFailed, problem_responses
 from service.etag import json_response
 from service.pagination import (
     CursorQuery,
@@ -22,24 +22,18 @@ from service.store import grading, supervision
 
 router = APIRouter(prefix="/v1/supervision", tags=["supervision"])
 
-RegionQuery = Annotated[
-    str | None,
-    Query(pattern=r"^\d{1,6}$", description="Division-code prefix, e.g. `2111`", examples=["2111"]),
-]
-
 
 @router.get(
     "/plan",
     summary="Enterprises due for a supervisory inspection, most overdue first",
     response_model=PlanPage,
-    responses=problem_responses(ValidationFailed),
+    responses=problem_responses(Forbidden, ValidationFailed),
 )
 async def get_plan(
     session: SessionDep,
-    _: PrincipalDep,
+    region: RegionScopeDep,
     today: TodayDep,
     request: Request,
-    region: RegionQuery = None,
     due_from: Annotated[
         date | None,
         Query(alias="from", description="Only enterprises due on or after this date"),

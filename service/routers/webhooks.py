@@ -13,6 +13,7 @@ from service.deps import NowDep, PrincipalDep, SessionDep, SettingsDep, require
 from service.errors import FieldError, Forbidden, NotFound, ValidationFailed, problem_responses
 from service.models import Webhook, WebhookDelivery
 from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
+from service.schemas.fields import Id32
 from service.schemas.sharing import (
     DeliveryOut,
     DeliveryPage,
@@ -26,7 +27,7 @@ from service.worker import signing_key
 
 router = APIRouter(prefix="/v1/webhooks", tags=["sharing"], dependencies=[require(Scope.WEBHOOKS)])
 
-WebhookId = Annotated[int, Path(ge=1, description="Webhook id", examples=[1])]
+WebhookId = Annotated[Id32, Path(description="Webhook id", examples=[1])]
 
 
 def webhook_out(w: Webhook) -> WebhookOut:

@@ -7,11 +7,14 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.schemas.fields import CheckedModel
+
 T = TypeVar("T")
 
 
-class StrictModel(BaseModel):
-    """Request bodies: unknown fields are an error, not silently dropped."""
+class StrictModel(CheckedModel):
+    """Request bodies: unknown fields are an error, not silently dropped; strings carry no
+    control characters (:mod:`service.schemas.fields`)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from service.schemas import StrictModel
+from service.schemas.fields import MULTILINE, Id64
 
 # Order 44 Art.5-11: the behaviour a listing is for.
 Category = Literal[
@@ -31,22 +32,22 @@ class ProposeIn(StrictModel):
         examples=["91211100000123457K"],
     )
     category: Category = Field(description="Order 44 Art.5-11 category")
-    reason: str = Field(
+    reason: Annotated[str, MULTILINE] = Field(
         min_length=1,
         max_length=1000,
         description="列入事由 (public)",
         examples=["产品经省级监督抽查不合格，公告后复查仍不合格"],
     )
-    legal_basis: str = Field(
+    legal_basis: Annotated[str, MULTILINE] = Field(
         min_length=1,
         max_length=500,
         description="列入依据 (public)",
         examples=["《市场监督管理严重违法失信名单管理办法》第七条第三项"],
     )
-    penalty_record_id: int = Field(
-        gt=0, description="The heavier administrative penalty the listing rests on (Art.2)"
+    penalty_record_id: Id64 = Field(
+        description="The heavier administrative penalty the listing rests on (Art.2)"
     )
-    remedy: str = Field(
+    remedy: Annotated[str, MULTILINE] = Field(
         default="",
         max_length=500,
         description="救济途径和期限 (public)",

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, TypeAdapter
 
 from service.schemas import StrictModel
+from service.schemas.fields import MULTILINE
 
 Kind = Literal[
     "inspection",
@@ -129,7 +130,7 @@ class ComplaintIn(RecordCommon):
     substantiated: StrictBool
     received_on: IsoDate | None = Field(default=None, description="Defaults to occurred_on")
     channel: Literal["12365", "hotline", "web", "letter", "visit", "other"] | None = None
-    subject: str | None = Field(default=None, max_length=500)
+    subject: Annotated[str | None, MULTILINE] = Field(default=None, max_length=500)
 
 
 class IncidentIn(RecordCommon):
@@ -137,7 +138,7 @@ class IncidentIn(RecordCommon):
 
     kind: Literal["incident"]
     severity: Literal["minor", "major"]
-    description: str | None = Field(default=None, max_length=1000)
+    description: Annotated[str | None, MULTILINE] = Field(default=None, max_length=1000)
 
 
 class RecallIn(RecordCommon):
@@ -250,7 +251,7 @@ class StatusIn(StrictModel):
         description="overturned: revoked on administrative review or by a court (复议/诉讼撤销); "
         "withdrawn: entered in error"
     )
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Annotated[str, MULTILINE] = Field(min_length=1, max_length=500)
 
 
 # -- responses ---------------------------------------------------------------------------------

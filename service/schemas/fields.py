@@ -1,0 +1,131 @@
+"""Shared field types: ids range-checked by their column type, text without control characters.
+
+Every request body model inherits :class:`CheckedModel`, so every string it carries (nested
+lists and dicts included) is refused with a 422 naming the field when it holds NUL or another
+C0/C1 control character: PostgreSQL cannot store NUL, and XLSX cannot hold most of the others,
+so such a value would fail later, as a 500, for whoever reads it. Fields meant to hold several
+lines are marked :data:`MULTILINE` and may also hold tab, line feed and carriage return.
+
+The rule is also written into the OpenAPI schema of every such string (a ``pattern``), so the
+contract tells clients and fuzzers what is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Final
+
+from annotated_types import Interval
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+INT32_MAX: Final = 2**31 - 1
+INT64_MAX: Final = 2**63 - 1
+
+# Ids by the column they address: a value the column cannot hold is a 422, never a database
+# error. Integer primary keys (agency, blacklist entry, webhook, watchlist) are 32-bit; records,
+# deliveries, audit entries and feed positions are 64-bit.
+Id32 = Annotated[int, Interval(ge=1, le=INT32_MAX)]
+Id64 = Annotated[int, Interval(ge=1, le=INT64_MAX)]
+Seq = Annotated[int, Interval(ge=0, le=INT64_MAX)]
+
+# C0 controls, DEL and C1 controls; a multi-line field may hold \t \n \r.
+SINGLE_LINE_PATTERN: Final = r"^[^\x00-\x1f\x7f-\x9f]*$"
+MULTILINE_PATTERN: Final = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_MULTILINE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_RULE: Final = "control-character"
+
+
+class _Multiline:
+    """Field metadata: this text may span lines (tab, LF, CR allowed)."""
+
+    def __repr__(self) -> str:
+        return "MULTILINE"
+
+
+MULTILINE: Final = _Multiline()
+
+
+def control_character(value: str, *, multiline: bool = False) -> str | None:
+    """The first forbidden control character of ``value`` as ``U+XXXX``, or None."""
+    found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def _first_bad(value: Any, path: str, multiline: bool) -> tuple[str, str] | None:
+    if isinstance(value, str):
+        bad = control_character(value, multiline=multiline)
+        return None if bad is None else (path, bad)
+    if isinstance(value, list | tuple | set | frozenset):
+        for n, item in enumerate(value):
+            hit = _first_bad(item, f"{path}.{n}", multiline)
+            if hit is not None:
+                return hit
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            hit = _first_bad(key, f"{path}.{key!s}", multiline) or _first_bad(
+                item, f"{path}.{key!s}", multiline
+            )
+            if hit is not None:
+                return hit
+    return None
+
+
+def _add_patterns(schema: Any, pattern: str) -> None:
+    """Write the text rule into every plain string of a field's JSON schema."""
+    if isinstance(schema, list):
+        for item in schema:
+            _add_patterns(item, pattern)
+        return
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not (
+        {"pattern", "enum", "const", "format"} & set(schema)
+    ):
+        schema["pattern"] = pattern
+    for key in ("anyOf", "oneOf", "allOf", "items", "prefixItems", "additionalProperties"):
+        if key in schema:
+            _add_patterns(schema[key], pattern)
+
+
+def _document_text_rule(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        prop = schema.get("properties", {}).get(key)
+        if prop is not None:
+            multiline = any(m is MULTILINE for m in field.metadata)
+            _add_patterns(prop, MULTILINE_PATTERN if multiline else SINGLE_LINE_PATTERN)
+
+
+class CheckedModel(BaseModel):
+    """Base of every request body: strings carry no control characters (see module doc)."""
+
+    model_config = ConfigDict(json_schema_extra=_document_text_rule)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):  # the common case first: one C-level regex search
+            multiline = _is_multiline(cls, info)
+            if control_character(value, multiline=multiline) is None:
+                return value
+        elif not isinstance(value, list | tuple | set | frozenset | dict):
+            return value
+        multiline = _is_multiline(cls, info)
+        hit = _first_bad(value, "", multiline)
+        if hit is not None:
+            where, char = hit
+            at = f" (at item {where.lstrip('.')})" if where else ""
+            kind = "tab, line breaks and printable" if multiline else "printable"
+            raise PydanticCustomError(
+                CONTROL_RULE,
+                "contains the control character {char}{at}; only {kind} characters are allowed",
+                {"char": char, "at": at, "kind": kind},
+            )
+        return value
+
+
+def _is_multiline(model: type[BaseModel], info: ValidationInfo) -> bool:
+    field = model.model_fields.get(info.field_name or "")
+    return field is not None and any(m is MULTILINE for m in field.metadata)
