@@ -32,8 +32,8 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
-from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
+from service.http.etag import json_response
+from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas import Page
 from service.schemas.blacklist import (
     ApproveIn,
@@ -48,7 +48,9 @@ from service.schemas.blacklist import (
     RestoreIn,
 )
 from service.schemas.fields import Id32
-from service.store import blacklist, blacklist_reads, enterprises
+from service.store import enterprises
+from service.store.blacklist import procedure as blacklist
+from service.store.blacklist import reads as blacklist_reads
 from service.store.calendar import work_calendar
 
 router = APIRouter(prefix="/v1/blacklist", tags=["blacklist"])

@@ -11,7 +11,7 @@ from service.deps import PrincipalDep, RegionScopeDep, SessionDep
 from service.errors import FieldError, Forbidden, ValidationFailed, problem_responses
 from service.schemas.fields import Seq
 from service.schemas.sharing import ChangesOut
-from service.store import feed
+from service.store.sharing import feed
 
 router = APIRouter(prefix="/v1/changes", tags=["sharing"])
 

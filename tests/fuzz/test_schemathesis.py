@@ -21,9 +21,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import asyncpg
+import pytest
 from sqlalchemy.engine import make_url
 
 pytestmark = pytest.mark.fuzz
@@ -33,6 +32,7 @@ SPEC = ROOT / "openapi" / "openapi.json"
 BIN = Path(sys.executable).parent
 SEED = 20261201
 MAX_EXAMPLES = int(os.environ.get("QCREDIT_FUZZ_EXAMPLES", "12"))
+ALL = ("--scopes", "all", "--json")
 MAX_SECONDS = 240  # the whole run: CI has a budget
 
 
@@ -98,8 +98,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             capture_output=True,
         )
         made = subprocess.run(
-            [qcredit, "agency", "create", "--name", "fuzz", "--level", "national"]
-            + ["--scopes", "all", "--json"],
+            [qcredit, "agency", "create", "--name", "fuzz", "--level", "national", *ALL],
             cwd=work,
             env=env,
             check=True,
@@ -108,11 +107,11 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         )
         key = json.loads(made.stdout)["key"]
         port = _free_port()
+        bind = ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
         log = work / "server.log"
         with log.open("wb") as out:
             server = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory"]
-                + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", *bind],
                 cwd=work,
                 env=env,
                 stdout=out,
