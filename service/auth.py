@@ -74,6 +74,16 @@ class Principal:
                 rule="jurisdiction",
             )
 
+    def require_national(self) -> None:
+        """Nation-wide reference data (catalog, calendar, rule sets) has no region a regional
+        agency could cover: only a national agency writes it."""
+        if self.region:
+            raise Forbidden(
+                f"agency jurisdiction '{self.region}' is regional; the catalog, the calendar "
+                "and the rule sets are nation-wide and written by a national agency",
+                rule="jurisdiction",
+            )
+
     def require_enterprise(self, code: str) -> None:
         """Writes about the enterprise with this canonical USCC: its region is the code's."""
         self.require_region(region_of(code))

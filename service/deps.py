@@ -115,6 +115,7 @@ def require(scope: Scope) -> Any:
         principal.require(scope)
         return principal
 
+    setattr(_check, "answers_forbidden", True)  # noqa: B010 - read by service.http.spec
     return Depends(_check)
 
 
@@ -135,8 +136,21 @@ async def region_scope(principal: PrincipalDep, region: RegionQuery = None) -> s
     return principal.read_scope(region)
 
 
+setattr(region_scope, "answers_forbidden", True)  # noqa: B010 - read by service.http.spec
 # A route that takes this is a regional read; every other /v1 read is national.
 RegionScopeDep = Annotated[str | None, Depends(region_scope)]
+
+
+def require_national(scope: Scope) -> Any:
+    """Dependency for writes of nation-wide reference data: `scope` and a national key."""
+
+    async def _check(principal: PrincipalDep) -> Principal:
+        principal.require(scope)
+        principal.require_national()
+        return principal
+
+    setattr(_check, "answers_forbidden", True)  # noqa: B010 - read by service.http.spec
+    return Depends(_check)
 
 
 def parse_code_or_422(raw: str, field: str = "code") -> ParsedCode:

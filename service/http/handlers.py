@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from service.errors import PROBLEM_BASE, PROBLEM_MEDIA_TYPE, AppError, FieldError, Problem
 from service.http.observability import log
@@ -95,8 +96,22 @@ async def _request_validation(_: Request, exc: Exception) -> Response:
     return problem_response(problem)
 
 
-async def _http_error(_: Request, exc: Exception) -> Response:
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path: Starlette's own 405 names only the
+    first route that matched, though another route may serve the same path."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
     slug = _HTTP_SLUGS.get(exc.status_code, "http-error")
     problem = Problem(
         type=PROBLEM_BASE + slug,
@@ -104,7 +119,7 @@ async def _http_error(_: Request, exc: Exception) -> Response:
         status=exc.status_code,
         detail=str(exc.detail),
     )
-    return problem_response(problem, getattr(exc, "headers", None))
+    return problem_response(problem, headers)
 
 
 async def _unexpected(_: Request, exc: Exception) -> Response:
