@@ -7,9 +7,10 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.routing import Match
+from starlette.routing import compile_path
 
 from service.errors import PROBLEM_BASE, PROBLEM_MEDIA_TYPE, AppError, FieldError, Problem
 from service.http.observability import log
@@ -100,10 +101,11 @@ def allowed_methods(request: Request) -> str:
     """Every method some route serves at this path: Starlette's own 405 names only the
     first route that matched, though another route may serve the same path."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
+    path = request.url.path
+    for route in iter_route_contexts(request.app.router.routes):
+        regex, _, _ = compile_path(route.path_format or "")
+        if regex.match(path):
+            methods |= route.methods or set()
     return ", ".join(sorted(methods))
 
 

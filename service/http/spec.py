@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from service.errors import PROBLEM_MEDIA_TYPE
 
@@ -46,27 +46,25 @@ def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
         yield from _calls(sub)
 
 
-def _guarded(route: APIRoute) -> bool:
+def _guarded(dependant: Dependant) -> bool:
     """A scope check or a regional read scope: either can answer 403."""
-    return any(getattr(call, "answers_forbidden", False) for call in _calls(route.dependant))
+    return any(getattr(call, "answers_forbidden", False) for call in _calls(dependant))
 
 
-def statuses(route: APIRoute, method: str, operation: dict[str, Any]) -> set[int]:
+def statuses(path: str, dependant: Dependant, method: str, operation: dict[str, Any]) -> set[int]:
     """The error statuses the shared machinery can answer for this operation."""
-    path = route.path_format
     out: set[int] = set()
     agency = path.startswith(AGENCY_PREFIX)
     has_body = "requestBody" in operation
     if agency:
         out.add(401)
-        if _guarded(route):
+        if _guarded(dependant):
             out.add(403)
         if method == "POST":
             out |= {409, 422}  # Idempotency-Key in flight / reused with another request
-    if route.param_convertors or "{" in path:
+    if "{" in path:
         out.add(404)
-    if operation.get("parameters") or has_body:
-        out.add(422)  # any parameter may be malformed; the guard refuses control characters
+    out.add(422)  # any parameter may be malformed; the guard refuses control characters
     if has_body:
         out |= {400, 413}
     if path.startswith(RATE_LIMITED_PREFIXES):
@@ -91,22 +89,24 @@ def complete(app: FastAPI, schema: dict[str, Any]) -> dict[str, Any]:
         "description": "An agency key made by `qcredit agency create` (shown once, stored "
         "hashed). Every `/v1` operation needs it; `/public/v1` needs none.",
     }
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or not route.include_in_schema:
+    for route in iter_route_contexts(app.routes):
+        original = route.original_route
+        if not isinstance(original, APIRoute) or not route.include_in_schema:
             continue
+        path = route.path_format or ""
         for method in sorted(route.methods or ()):
-            operation = schema["paths"].get(route.path_format, {}).get(method.lower())
+            operation = schema["paths"].get(path, {}).get(method.lower())
             if operation is None:
                 continue
             responses = operation.setdefault("responses", {})
-            for status in statuses(route, method, operation):
+            for status in statuses(path, original.dependant, method, operation):
                 responses.setdefault(str(status), {})
             for code, response in responses.items():
                 if code.isdigit() and int(code) >= 400:
                     described = response.get("description")
                     generic = described in (None, "Validation Error")
                     responses[code] = _problem(int(code), None if generic else described)
-            if route.path_format.startswith(AGENCY_PREFIX):
+            if path.startswith(AGENCY_PREFIX):
                 operation["security"] = [{BEARER_SCHEME: []}]
                 # the bearer scheme documents the header; a parameter would repeat it
                 params = [

@@ -46,7 +46,7 @@ async def list_entries(
             min_length=1,
             max_length=64,
             description="An enterprise code (any spelling) or an id like `webhook:3`",
-            examples=["91211100000123457K"],
+            examples=["912111000001234570"],
         ),
     ],
     cursor: CursorQuery = None,

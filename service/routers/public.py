@@ -74,7 +74,7 @@ async def search(
     ] = None,
     code: Annotated[
         str | None,
-        Query(description="USCC or organization code", examples=["91211100000123457K"]),
+        Query(description="USCC or organization code", examples=["912111000001234570"]),
     ] = None,
     region: Annotated[
         str | None,

@@ -29,7 +29,7 @@ class ProposeIn(StrictModel):
         min_length=1,
         max_length=40,
         description="USCC (any spelling) or organization code of a registered enterprise",
-        examples=["91211100000123457K"],
+        examples=["912111000001234570"],
     )
     category: Category = Field(description="Order 44 Art.5-11 category")
     reason: Annotated[str, MULTILINE] = Field(
