@@ -98,15 +98,17 @@ async def _request_validation(_: Request, exc: Exception) -> Response:
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path: Starlette's own 405 names only the
-    first route that matched, though another route may serve the same path."""
-    methods: set[str] = set()
+    """Every method the routes of this path serve: Starlette's own 405 names only the
+    first route that matched, though another may serve the same path. A literal segment
+    beats a parameter (`/v1/records/batch` is not a `/v1/records/{record_id}`)."""
+    by_params: dict[int, set[str]] = {}
     path = request.url.path
     for route in iter_route_contexts(request.app.router.routes):
-        regex, _, _ = compile_path(route.path_format or "")
+        template = route.path_format or ""
+        regex, _, _ = compile_path(template)
         if regex.match(path):
-            methods |= route.methods or set()
-    return ", ".join(sorted(methods))
+            by_params.setdefault(template.count("{"), set()).update(route.methods or ())
+    return ", ".join(sorted(by_params[min(by_params)])) if by_params else ""
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -18,6 +18,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from service.errors import PROBLEM_MEDIA_TYPE
+from service.schemas.fields import add_text_patterns
 
 BEARER_SCHEME = "bearer"
 AGENCY_PREFIX = "/v1/"
@@ -106,6 +107,9 @@ def complete(app: FastAPI, schema: dict[str, Any]) -> dict[str, Any]:
                     described = response.get("description")
                     generic = described in (None, "Validation Error")
                     responses[code] = _problem(int(code), None if generic else described)
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") in ("query", "path"):
+                    add_text_patterns(parameter.get("schema"))  # the guard's rule, written down
             if path.startswith(AGENCY_PREFIX):
                 operation["security"] = [{BEARER_SCHEME: []}]
                 # the bearer scheme documents the header; a parameter would repeat it

@@ -28,6 +28,7 @@ from service.http.pagination import (
     encode_cursor,
     malformed_cursor,
 )
+from service.schemas.fields import IsoDate
 from service.schemas.records import Kind, OverduePage, RecordPage
 from service.store import calendar, enterprises
 from service.store.records import reads as record_reads
@@ -49,8 +50,8 @@ async def list_records(
     session: SessionDep,
     request: Request,
     kind: Annotated[list[Kind] | None, Query(description="Repeat to combine kinds")] = None,
-    date_from: Annotated[date | None, Query(alias="from", description="occurred_on ≥")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="occurred_on ≤")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from", description="occurred_on ≥")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to", description="occurred_on ≤")] = None,
     status: Annotated[
         list[Literal["active", "overturned", "withdrawn", "superseded"]] | None,
         Query(description="Default: every status except superseded"),

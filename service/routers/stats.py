@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -19,6 +18,7 @@ from service.schemas.classification import (
     PassRateRow,
     PassRateStats,
 )
+from service.schemas.fields import IsoDate
 from service.store import stats
 
 router = APIRouter(prefix="/v1/stats", tags=["statistics"])
@@ -124,10 +124,10 @@ async def inspection_stats(
         Query(description="product category, region, inspection level or month (YYYY-MM)"),
     ] = "product",
     date_from: Annotated[
-        date | None, Query(alias="from", description="Sampled on or after (YYYY-MM-DD)")
+        IsoDate | None, Query(alias="from", description="Sampled on or after (YYYY-MM-DD)")
     ] = None,
     date_to: Annotated[
-        date | None, Query(alias="to", description="Sampled on or before (YYYY-MM-DD)")
+        IsoDate | None, Query(alias="to", description="Sampled on or before (YYYY-MM-DD)")
     ] = None,
     level: LevelQuery = None,
     target: Annotated[

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -18,6 +17,7 @@ from service.http.pagination import (
     malformed_cursor,
 )
 from service.schemas.classification import PlanItem, PlanPage
+from service.schemas.fields import IsoDate
 from service.store import supervision
 from service.store.grading import regrade as grading
 
@@ -36,11 +36,11 @@ async def get_plan(
     today: TodayDep,
     request: Request,
     due_from: Annotated[
-        date | None,
+        IsoDate | None,
         Query(alias="from", description="Only enterprises due on or after this date"),
     ] = None,
     due_to: Annotated[
-        date | None,
+        IsoDate | None,
         Query(alias="to", description="Plan horizon: due on or before this date (default today)"),
     ] = None,
     cursor: CursorQuery = None,

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from service.schemas import StrictModel
-from service.schemas.fields import MULTILINE, Id64
+from service.schemas.fields import MULTILINE, Id64, IsoDate
 
 # Order 44 Art.5-11: the behaviour a listing is for.
 Category = Literal[
@@ -56,31 +56,31 @@ class ProposeIn(StrictModel):
 
 
 class NotifyIn(StrictModel):
-    notified_on: date = Field(description="Date of the prior notice (告知, Art.13)")
+    notified_on: IsoDate = Field(description="Date of the prior notice (告知, Art.13)")
 
 
 class ApproveIn(StrictModel):
-    approved_on: date | None = Field(default=None, description="Defaults to today (Art.22)")
+    approved_on: IsoDate | None = Field(default=None, description="Defaults to today (Art.22)")
 
 
 class ListIn(StrictModel):
-    decided_on: date = Field(description="Listing date (列入日期); starts the 3-year period")
+    decided_on: IsoDate = Field(description="Listing date (列入日期); starts the 3-year period")
     defence_waived: bool = Field(
         default=False,
         description="The party answered or waived its defence before the 5 working days ran out",
     )
-    restricted_until: date | None = Field(
+    restricted_until: IsoDate | None = Field(
         default=None,
         description="End of a statutory restriction longer than 3 years (Art.21 extension)",
     )
 
 
 class PublishIn(StrictModel):
-    published_on: date | None = Field(default=None, description="Defaults to today (Art.14)")
+    published_on: IsoDate | None = Field(default=None, description="Defaults to today (Art.14)")
 
 
 class RemoveIn(StrictModel):
-    removed_on: date
+    removed_on: IsoDate
     reason: Literal["repaired", "overturned", "error"] = Field(
         description="repaired: credit repair after ≥ 1 year (Art.16); overturned: the penalty "
         "was revoked (Art.19); error: listed in error"
@@ -88,7 +88,7 @@ class RemoveIn(StrictModel):
 
 
 class RestoreIn(StrictModel):
-    restored_on: date = Field(description="The period restarts on this date (Art.20)")
+    restored_on: IsoDate = Field(description="The period restarts on this date (Art.20)")
 
 
 class TransitionOut(BaseModel):

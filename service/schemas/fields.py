@@ -13,10 +13,11 @@ contract tells clients and fuzzers what is accepted.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Annotated, Any, Final
 
 from annotated_types import Interval
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 INT32_MAX: Final = 2**31 - 1
@@ -28,6 +29,31 @@ INT64_MAX: Final = 2**63 - 1
 Id32 = Annotated[int, Interval(ge=1, le=INT32_MAX)]
 Id64 = Annotated[int, Interval(ge=1, le=INT64_MAX)]
 Seq = Annotated[int, Interval(ge=0, le=INT64_MAX)]
+
+
+def _iso_date(value: object) -> object:
+    """Dates are ISO ``YYYY-MM-DD`` strings only: pydantic's lax mode would also take a
+    number (or a numeric query string) as a Unix timestamp, which no agency means."""
+    if type(value) is str:
+        if len(value) != 10 or value[4] != "-" or value[7] != "-":
+            raise ValueError("must be an ISO date YYYY-MM-DD")
+    elif isinstance(value, int | float):  # bool is an int
+        raise ValueError("must be an ISO date string YYYY-MM-DD")
+    return value
+
+
+def _iso_datetime(value: object) -> object:
+    """ISO 8601 timestamps only (``YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]``), never a number."""
+    if type(value) is str:
+        if len(value) < 16 or value[4] != "-" or value[7] != "-" or value[10] not in "Tt ":
+            raise ValueError("must be an ISO 8601 timestamp YYYY-MM-DDTHH:MM:SSZ")
+    elif isinstance(value, int | float):
+        raise ValueError("must be an ISO 8601 timestamp string")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
 
 # C0 controls, DEL and C1 controls; a multi-line field may hold \t \n \r.
 SINGLE_LINE_PATTERN: Final = r"^[^\x00-\x1f\x7f-\x9f]*$"
@@ -72,11 +98,11 @@ def _first_bad(value: Any, path: str, multiline: bool) -> tuple[str, str] | None
     return None
 
 
-def _add_patterns(schema: Any, pattern: str) -> None:
+def add_text_patterns(schema: Any, pattern: str = SINGLE_LINE_PATTERN) -> None:
     """Write the text rule into every plain string of a field's JSON schema."""
     if isinstance(schema, list):
         for item in schema:
-            _add_patterns(item, pattern)
+            add_text_patterns(item, pattern)
         return
     if not isinstance(schema, dict):
         return
@@ -86,7 +112,7 @@ def _add_patterns(schema: Any, pattern: str) -> None:
         schema["pattern"] = pattern
     for key in ("anyOf", "oneOf", "allOf", "items", "prefixItems", "additionalProperties"):
         if key in schema:
-            _add_patterns(schema[key], pattern)
+            add_text_patterns(schema[key], pattern)
 
 
 def _document_text_rule(schema: dict[str, Any], model: type[BaseModel]) -> None:
@@ -95,7 +121,7 @@ def _document_text_rule(schema: dict[str, Any], model: type[BaseModel]) -> None:
         prop = schema.get("properties", {}).get(key)
         if prop is not None:
             multiline = any(m is MULTILINE for m in field.metadata)
-            _add_patterns(prop, MULTILINE_PATTERN if multiline else SINGLE_LINE_PATTERN)
+            add_text_patterns(prop, MULTILINE_PATTERN if multiline else SINGLE_LINE_PATTERN)
 
 
 class CheckedModel(BaseModel):

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, TypeAdapter
 
 from service.schemas import StrictModel
-from service.schemas.fields import MULTILINE
+from service.schemas.fields import MULTILINE, IsoDate
 
 Kind = Literal[
     "inspection",
@@ -41,21 +41,6 @@ PenaltyType = Literal[
 ]
 
 
-def _iso_date(value: object) -> object:
-    """Dates are ISO ``YYYY-MM-DD`` strings only: pydantic's lax mode would also take a
-    number as a Unix timestamp, which no agency means."""
-    if type(value) is str:
-        if len(value) != 10 or value[4] != "-" or value[7] != "-":
-            raise ValueError("must be an ISO date YYYY-MM-DD")
-    elif isinstance(value, _NUMBERS):
-        raise ValueError("must be an ISO date string YYYY-MM-DD")
-    return value
-
-
-_NUMBERS = (int, float)  # bool is an int
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 SourceRef = Annotated[
     str,

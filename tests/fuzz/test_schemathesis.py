@@ -156,6 +156,8 @@ def test_every_operation_survives_schemathesis(
         "--no-color",
         "--generation-database",
         "none",
+        "--request-timeout",
+        "60",  # a shared CI machine; a slow answer is not a wrong one
         "--header",
         f"Authorization: Bearer {key}",
         "--report",
