@@ -49,3 +49,6 @@ async def test_405_lists_every_method_of_the_path(client: httpx.AsyncClient, nat
     )
     assert r.status_code == 405
     assert set(r.headers["allow"].split(", ")) >= {"GET", "PUT"}
+    r = await client.get("/v1/records/batch", headers=national.headers)
+    assert r.status_code == 405, r.text  # a literal path is not a record id
+    assert r.headers["allow"] == "POST"
