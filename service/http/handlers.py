@@ -14,6 +14,7 @@ from starlette.routing import compile_path
 
 from service.errors import PROBLEM_BASE, PROBLEM_MEDIA_TYPE, AppError, FieldError, Problem
 from service.http.observability import log
+from service.schemas.fields import control_problem
 
 _HTTP_SLUGS = {
     400: "bad-request",
@@ -64,11 +65,15 @@ def validation_errors(errors: list[dict[str, Any]] | Any) -> list[FieldError]:
     out = []
     for err in errors:
         expected = err.get("ctx", {}).get("expected") if isinstance(err.get("ctx"), dict) else None
+        rule, message = control_problem(err) or (
+            str(err.get("type", "invalid")),
+            str(err.get("msg", "invalid value")),
+        )
         out.append(
             FieldError(
                 field=_field_name(tuple(err.get("loc", ()))),
-                rule=str(err.get("type", "invalid")),
-                message=str(err.get("msg", "invalid value")),
+                rule=rule,
+                message=message,
                 expected=str(expected) if expected is not None else None,
             )
         )

@@ -90,8 +90,7 @@ async def test_control_characters_in_bodies_name_the_field(
     await ensure_enterprise(client, h, PANJIN)
     body = record_body("inspection", failed_items=["菌落总数", f"大肠{char}菌群"], result="fail")
     r = await client.post(f"/v1/enterprises/{PANJIN}/records", json=body, headers=h)
-    assert r.status_code == 422 and _field_errors(r) == [("failed_items", "control-character")]
-    assert "item 1" in r.json()["errors"][0]["message"]
+    assert r.status_code == 422 and _field_errors(r) == [("failed_items.1", "control-character")]
     # the batch path reports the item, and stores the others
     items = [
         {"code": PANJIN, **record_body("complaint", source_ref=f"bad{char}ref")},
