@@ -3,6 +3,8 @@
 The matrix: every write route × callers inside and outside the target's region. Outside
 callers get 403 `jurisdiction` (a batch item: rejected with rule `jurisdiction`) and nothing
 is written; inside callers pass the jurisdiction check (whatever the procedure then says).
+The target's stored rows carry a stale region (Hebei's 130100, as an old registration could
+leave them): jurisdiction must follow the code (Panjin, 211100), not the stored field.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from service.credit.codes import make_uscc, org_check_char
 from tests.api._blacklist import penalty, proposal
@@ -127,11 +130,24 @@ def _refused(r: httpx.Response) -> bool:
     return r.status_code == 403 and r.json().get("rule") == "jurisdiction"
 
 
+async def _stale_region(app: Any, code: str, region: str) -> None:
+    """Rows as a registration that trusted the body's region_code left them (the only raw
+    SQL here: the API can no longer write such a row)."""
+    async with app.state.db.session(write=True) as session:
+        for table in ("enterprise", "credit_record", "blacklist_entry"):
+            await session.execute(
+                text(f"UPDATE {table} SET region_code = :r WHERE code = :c"),
+                {"r": region, "c": code},
+            )
+        await session.commit()
+
+
 @pytest.mark.parametrize("route", list(WRITES))
 async def test_regional_agency_writes_only_its_region(
-    client: httpx.AsyncClient, national: Any, make_agency: Any, route: str
+    client: httpx.AsyncClient, app: Any, national: Any, make_agency: Any, route: str
 ) -> None:
     world = await _world(client, national)
+    await _stale_region(app, PANJIN, "130100")
     call = WRITES[route]
     changes = (await client.get("/v1/changes", headers=national.headers)).json()["next_after"]
     for level, region in OUTSIDE:
