@@ -7,7 +7,7 @@ this repairs rows written before, and the records and blacklist entries that cop
 Events in the feed are history and stay as they were sent.
 
 Revision ID: 20261201_region
-Revises: 0002
+Revises: 20261201_bl44
 Create Date: 2026-12-01 15:00:00
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "20261201_region"
-down_revision: str | None = "0002"
+down_revision: str | None = "20261201_bl44"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
