@@ -26,4 +26,10 @@ USER qcredit
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/readyz'); sys.exit(0)"
 # Migrate (a no-op when current) then serve; set QCREDIT_DATABASE_URL to PostgreSQL in production.
+# Replicas started together are safe: `qcredit migrate` holds a PostgreSQL advisory lock, one
+# migrates and the others wait, then find the schema current.
+# Rolling deployments: run the new image once as a one-shot job before replacing replicas,
+#   docker run --rm -e QCREDIT_DATABASE_URL=... qcredit qcredit migrate
+# (a Kubernetes Job / init container, a compose service with `restart: "no"`), then start the
+# replicas with the command `qcredit serve` so none of them changes the schema under the others.
 CMD ["sh", "-c", "qcredit migrate && exec qcredit serve"]

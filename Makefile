@@ -5,12 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest services openapi bench clean
+.PHONY: run test lint typecheck pytest services openapi client-codegen bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml clients/python/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e 'clients/python[dev]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -22,11 +22,11 @@ services:
 	scripts/test-services.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check service tests bench migrations
-	$(BIN)/ruff format --check service tests bench
+	$(BIN)/ruff check service tests bench migrations clients/python
+	$(BIN)/ruff format --check service tests bench clients/python
 
 typecheck: $(STAMP)
-	$(BIN)/mypy service
+	$(BIN)/mypy service clients/python/src clients/python/examples
 
 pytest: $(STAMP) services
 	$(BIN)/pytest -q -p no:cacheprovider
@@ -35,6 +35,11 @@ test: lint typecheck pytest
 
 openapi: $(STAMP)
 	$(BIN)/python -m service.http.openapi > openapi/openapi.json
+
+# the Python client's models (from openapi/openapi.json) and its sync half (from the async)
+client-codegen: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e 'clients/python[codegen]'
+	$(BIN)/python clients/python/scripts/codegen.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --quick

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 import service.models  # noqa: F401  (registers every table on the metadata)
 from service.db import make_engine
+from service.migrate import migration_lock, migration_unlock
 from service.models import metadata
 from service.settings import Settings
 
@@ -32,10 +33,21 @@ def _run(connection: Connection) -> None:
 
 async def _run_async() -> None:
     engine = make_engine(_url(), pool_size=1)
-    async with engine.connect() as connection:
-        await connection.run_sync(_run)
-        await connection.commit()
-    await engine.dispose()
+    try:
+        async with engine.connect() as connection:
+            # PostgreSQL: replicas starting at once migrate one at a time; those that waited
+            # find the schema at head and do nothing. SQLite's write lock does the same.
+            postgres = connection.dialect.name == "postgresql"
+            if postgres:
+                await migration_lock(connection)
+            try:
+                await connection.run_sync(_run)
+                await connection.commit()
+            finally:
+                if postgres:
+                    await migration_unlock(connection)
+    finally:
+        await engine.dispose()
 
 
 def run_migrations_offline() -> None:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure what the test suite talks to is there: PostgreSQL on 127.0.0.1:5432 and, for the
-# browser tests, Debian's Chromium. Safe to run repeatedly.
+# Makes sure what the test suite talks to is there: PostgreSQL on 127.0.0.1:5432, Redis on
+# 127.0.0.1:6379 (shared rate limit), Debian's Chromium for the browser tests, and PgBouncer
+# and HAProxy for the scale-out tests (tests/cluster, bench/cluster.py). Safe to run
+# repeatedly: apt runs only when something is missing.
 set -euo pipefail
 
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
@@ -16,4 +18,18 @@ if { ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi wqy; }
     && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+fi
+
+# PgBouncer and HAProxy for tests/cluster and bench/cluster.py (started there on free ports,
+# with their own configs; the packages' own services are not used).
+missing=()
+[ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+command -v redis-server >/dev/null || command -v redis-cli >/dev/null || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && command -v redis-server >/dev/null; then
+  redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' >/dev/null
 fi

@@ -16,8 +16,10 @@ from service.http.bodylimit import BodyLimitMiddleware
 from service.http.guard import RequestGuardMiddleware
 from service.http.idempotency import IdempotencyMiddleware
 from service.http.observability import Metrics, RequestContextMiddleware, configure_logging
+from service.http.proxies import TrustedProxyMiddleware, parse_trusted
 from service.http.ratelimit import PublicRateLimitMiddleware
 from service.jobs.runner import start_in_app, stop_in_app
+from service.replica import ReplicaFallbackMiddleware
 from service.routers import all_routers
 from service.settings import Settings
 
@@ -62,10 +64,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.include_router(router)
     spec.install(app)
 
+    app.add_middleware(ReplicaFallbackMiddleware, replica=app.state.db.replica)  # innermost
     app.add_middleware(IdempotencyMiddleware)  # inside the body limit: it reads the body
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # outside the body limit: a request that is refused anyway is not sized or read
     app.add_middleware(RequestGuardMiddleware)
-    app.add_middleware(PublicRateLimitMiddleware, per_minute=settings.public_rate_limit)
+    app.add_middleware(
+        PublicRateLimitMiddleware,
+        per_minute=settings.public_rate_limit,
+        redis_url=settings.redis_url,
+        key_prefix=settings.redis_key_prefix,
+    )
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    # outermost: everything inside sees the real client (or the socket peer)
+    app.add_middleware(TrustedProxyMiddleware, trusted=parse_trusted(settings.trusted_proxies))
     return app

@@ -8,6 +8,7 @@ and read sessions with a plain (deferred) BEGIN. PostgreSQL needs neither.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import asyncpg
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from service.replica import Replica, parse_lsn
 from service.settings import Settings
 
 _WRITE_OPTION = "qcredit_write"
@@ -31,11 +33,43 @@ def is_sqlite_url(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
+def _pgbouncer_statement_name() -> str:
+    return f"__qcredit_{uuid.uuid4().hex}__"
+
+
+# Behind PgBouncer in transaction pooling mode (Debian 12 ships 1.18, without the 1.21+
+# prepared-statement support), consecutive statements of one client may run on different
+# server connections: a prepared statement cached on one is missing (or a numbered name is
+# already taken) on another. No statement caches, and unique names for the statements
+# asyncpg still prepares (docs/scaling.md, "PgBouncer", has the measurements).
+PGBOUNCER_CONNECT_ARGS: dict[str, Any] = {
+    "statement_cache_size": 0,  # asyncpg's own cache
+    "prepared_statement_cache_size": 0,  # SQLAlchemy's asyncpg adapter cache
+    "prepared_statement_name_func": _pgbouncer_statement_name,
+}
+
+
+def make_engine(
+    url: str, *, pool_size: int = 20, replica: bool = False, pgbouncer: bool = False
+) -> AsyncEngine:
     if is_sqlite_url(url):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
+    connect_args: dict[str, Any] = dict(PGBOUNCER_CONNECT_ARGS) if pgbouncer else {}
+    if replica:
+        # A replica may vanish (failover, maintenance): ping on checkout and give up fast,
+        # so a read falls back to the primary instead of failing or hanging.
+        return create_async_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=0,
+            pool_recycle=1800,
+            pool_pre_ping=True,
+            pool_use_lifo=True,
+            connect_args={**connect_args, "timeout": 3},
+            json_deserializer=orjson.loads,
+        )
     # No pre-ping (a round trip per checkout on the hot path); recycled connections and the
     # readiness probe catch a restarted server instead. No overflow: an overflow connection
     # is closed when returned, so a burst above the pool size would connect (TLS attempt,
@@ -45,6 +79,7 @@ def make_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
         pool_size=pool_size,
         max_overflow=0,
         pool_recycle=1800,
+        connect_args=connect_args,
         json_deserializer=orjson.loads,  # jsonb columns on every read
     )
 
@@ -95,10 +130,15 @@ async def driver_of(conn: AsyncConnection | AsyncSession) -> Any:
 
 
 async def _pg_row(
-    conn: AsyncConnection, sql: str, params: tuple[Any, ...]
+    conn: AsyncConnection, sql: str, params: tuple[Any, ...], in_transaction: bool = False
 ) -> dict[str, Any] | None:
     try:
-        record = await (await driver_of(conn)).fetchrow(sql, *params)
+        driver = await driver_of(conn)
+        if in_transaction:  # PgBouncer: prepare and execute on one server connection
+            async with driver.transaction(readonly=True):
+                record = await driver.fetchrow(sql, *params)
+        else:
+            record = await driver.fetchrow(sql, *params)
     except _LOST_CONNECTION:
         await conn.invalidate()  # not back into the pool
         raise
@@ -113,17 +153,40 @@ async def _sqlite_row(driver: Any, sql: str, params: tuple[Any, ...]) -> dict[st
 
 
 class Database:
-    """Owns the engine and the two session factories (read and write)."""
+    """Owns the engine and the two session factories (read and write), and the read
+    replica when one is configured (``service.replica``)."""
 
     def __init__(self, settings: Settings) -> None:
         self.url = settings.database_url
-        self.engine = make_engine(self.url, pool_size=settings.db_pool_size)
+        self.engine = make_engine(
+            self.url, pool_size=settings.db_pool_size, pgbouncer=settings.pgbouncer
+        )
         self.is_sqlite = is_sqlite_url(self.url)
+        self.replica: Replica | None = None
+        if settings.read_database_url:
+            if self.is_sqlite or is_sqlite_url(settings.read_database_url):
+                raise ValueError(
+                    "QCREDIT_READ_DATABASE_URL: read replicas need PostgreSQL "
+                    "(on SQLite everything is served by the one database)"
+                )
+            self.replica = Replica(
+                make_engine(
+                    settings.read_database_url,
+                    pool_size=settings.db_pool_size,
+                    replica=True,
+                    pgbouncer=settings.pgbouncer,
+                ),
+                settings.max_replica_lag,
+                pgbouncer=settings.pgbouncer,
+            )
         # PostgreSQL reads run in autocommit: READ COMMITTED gives each statement its own
         # snapshot anyway, and BEGIN/ROLLBACK would cost two round trips per request.
+        # Not behind PgBouncer: asyncpg prepares a statement, then executes it, and outside
+        # a transaction the two may reach different server connections.
+        self.pgbouncer = settings.pgbouncer and not self.is_sqlite
         read_engine = (
             self.engine
-            if self.is_sqlite
+            if self.is_sqlite or self.pgbouncer
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         self.read_sessions = async_sessionmaker(read_engine, expire_on_commit=False)
@@ -133,6 +196,22 @@ class Database:
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self.write_sessions if write else self.read_sessions)()
+
+    async def replica_session(self, min_lsn: int | None = None) -> tuple[AsyncSession, bool]:
+        """A read session for replica-eligible work: (session, True) on the replica when it
+        is in use and has replayed ``min_lsn``, else (primary read session, False)."""
+        if self.replica is not None:
+            session = await self.replica.session(min_lsn)
+            if session is not None:
+                return session, True
+        return self.session(write=False), False
+
+    async def wal_position(self) -> int | None:
+        """The primary's WAL position now (after a commit: at or past that commit)."""
+        if self.is_sqlite:
+            return None
+        row = await self.fetch_row("SELECT pg_current_wal_lsn()::text AS lsn")
+        return None if row is None else parse_lsn(row["lsn"])
 
     async def fetch_row(self, sql: str, *params: Any) -> dict[str, Any] | None:
         """One read statement straight on the driver connection (``$1``… placeholders):
@@ -149,12 +228,14 @@ class Database:
                 return await _sqlite_row(await driver_of(conn), sql, params)
         try:
             async with self.engine.connect() as conn:
-                return await _pg_row(conn, sql, params)
+                return await _pg_row(conn, sql, params, self.pgbouncer)
         except _LOST_CONNECTION:
             # the other idle connections went with it; those in use are dropped on return
             await self.engine.dispose()
             async with self.engine.connect() as conn:
-                return await _pg_row(conn, sql, params)
+                return await _pg_row(conn, sql, params, self.pgbouncer)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.replica is not None:
+            await self.replica.dispose()

@@ -14,7 +14,9 @@ from service.auth import Principal, PrincipalCache, Scope, bearer_token
 from service.clock import Clock
 from service.credit.codes import CodeError, ParsedCode, parse_code
 from service.db import Database
-from service.errors import FieldError, InvalidCode
+from service.errors import FieldError, InvalidCode, ValidationFailed
+from service.http.observability import Metrics
+from service.replica import ON_REPLICA, format_lsn, parse_lsn
 from service.settings import Settings
 from service.store import ledger
 
@@ -47,14 +49,62 @@ async def get_clock(request: Request) -> Clock:
     return clock
 
 
+# Reads that may be served by a read replica (service/replica.py): public reads, exports,
+# screening and statistics. Route templates; prefixes end with "/".
+_REPLICA_PREFIXES = ("/public/v1/", "/v1/stats/", "/v1/reports/")
+_REPLICA_ROUTES = frozenset({"/", "/blacklist", "/blacklist/{code}", "/stats", "/screen"})
+_EXPORT_ROUTES = frozenset({"/v1/enterprises/{code}/dossier"})  # only as csv/xlsx
+MIN_LSN_HEADER = "X-Min-LSN"
+
+
+def replica_eligible(request: Request) -> bool:
+    route = getattr(request.scope.get("route"), "path", "")
+    if route in _REPLICA_ROUTES or route.startswith(_REPLICA_PREFIXES):
+        return True
+    return route in _EXPORT_ROUTES and request.query_params.get("format") in ("csv", "xlsx")
+
+
+def _min_lsn(request: Request) -> int | None:
+    raw = request.headers.get(MIN_LSN_HEADER)
+    if raw is None:
+        return None
+    lsn = parse_lsn(raw)
+    if lsn is None:
+        message = "a WAL position as sent in X-Write-LSN, e.g. 0/16B3748"
+        raise ValidationFailed(
+            f"{MIN_LSN_HEADER}: {message}",
+            errors=[FieldError(field=MIN_LSN_HEADER, rule="lsn", message=message)],
+        )
+    return lsn
+
+
+async def read_session(request: Request) -> AsyncSession:
+    """A read session for replica-eligible work: on the replica when it is in use and has
+    replayed the position the client presents (``X-Min-LSN``), else on the primary."""
+    db = get_db(request)
+    if db.replica is None:  # one database: nothing to route, nothing to count
+        return db.session(write=False)
+    session, on_replica = await db.replica_session(_min_lsn(request))
+    if on_replica:
+        setattr(request.state, ON_REPLICA, True)  # service.replica.ReplicaFallbackMiddleware
+    metrics: Metrics = request.app.state.metrics
+    metrics.routed_reads.labels("replica" if on_replica else "primary").inc()
+    return session
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the route returns, rolled back on error.
 
     Runs with scope="function" so the commit happens before the response is sent: a client
-    never sees success for a write that did not commit.
+    never sees success for a write that did not commit. With a read replica, replica-eligible
+    reads run there, and a write's response carries ``X-Write-LSN`` (read-your-writes).
     """
     write = request.method not in _READ_METHODS
-    session = get_db(request).session(write=write)
+    db = get_db(request)
+    if not write and db.replica is not None and replica_eligible(request):
+        session = await read_session(request)
+    else:
+        session = db.session(write=write)
     ctx = write_context(request)
     # FastAPI has already read (and cached) a JSON body before dependencies run.
     ctx.body_sha256 = hashlib.sha256(getattr(request, "_body", b"")).hexdigest()
@@ -63,6 +113,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
         if write:
             await ledger.commit(session)
+            if db.replica is not None:
+                lsn = await db.wal_position()
+                if lsn is not None:
+                    request.state.write_lsn = format_lsn(lsn)
     except BaseException:
         ledger.discard(session)
         await session.rollback()

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+# A session-level advisory lock held for the whole `upgrade`: one process migrates, the
+# others (replicas started together, `qcredit migrate` jobs) wait for it, then find nothing
+# to do. Session-level, not transaction-level, so it spans alembic's own transactions.
+MIGRATION_LOCK_KEY = int.from_bytes(
+    hashlib.sha256(b"qcredit:migrate").digest()[:8], "big", signed=True
+)
 
 
 def _root() -> Path:
@@ -36,3 +47,20 @@ def current_head() -> str:
     head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
     assert head is not None
     return head
+
+
+async def migration_lock(connection: AsyncConnection) -> None:
+    """Take the migration lock on this PostgreSQL connection, waiting if another holds it."""
+    got = await connection.scalar(
+        text("SELECT pg_try_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY}
+    )
+    if not got:
+        print("another process is migrating this database; waiting for it", file=sys.stderr)
+        await connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+    await connection.commit()  # the lock outlives the transaction; alembic starts its own
+
+
+async def migration_unlock(connection: AsyncConnection) -> None:
+    await connection.rollback()  # a failed migration leaves its transaction aborted
+    await connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+    await connection.commit()

@@ -23,13 +23,29 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
     db_pool_size: int = 20
+    # The database URLs point at PgBouncer in transaction pooling mode: no prepared-statement
+    # caches, uniquely named statements (service/db.py).
+    pgbouncer: bool = False
     # Bodies larger than this are refused with 413 before they are parsed.
     max_body_bytes: int = 64 * 1024 * 1024
     # Seconds a running server trusts a key it has checked: a revoked key stops working
     # within this time on every worker; 0 checks the database on every request.
     auth_cache_seconds: float = 10.0
-    # Requests per minute per client IP on /public/v1 and the portal search/screen pages.
+    # Requests per minute per client IP on everything anyone may call without a key.
     public_rate_limit: int = 120
+    # Proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For / X-Forwarded-Proto
+    # are believed. Empty (default): nobody's, the socket peer is the client.
+    trusted_proxies: str = ""
+    # Shared store for the public rate limit (redis://host:6379/0): N replicas, one budget.
+    # Empty (default): each process counts alone, in memory.
+    redis_url: str = ""
+    # Prefix of the rate limit's keys in Redis (several deployments or tests on one Redis).
+    redis_key_prefix: str = "qcredit"
+    # A streaming replica for public reads, exports, screening and statistics; empty: all
+    # reads on the primary. PostgreSQL only.
+    read_database_url: str = ""
+    # A replica further behind than this many seconds is bypassed (reads go to the primary).
+    max_replica_lag: float = 10.0
     # HMAC key for signed screening receipts; generated per database when empty.
     receipt_secret: str = ""
     webhook_allow_private: bool = False

@@ -37,7 +37,9 @@ def serve(
         workers=workers or settings.workers,
         log_level="warning",
         access_log=False,
-        proxy_headers=True,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1; the app believes only
+        # QCREDIT_TRUSTED_PROXIES (service/http/proxies.py)
+        proxy_headers=False,
     )
 
 

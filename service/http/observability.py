@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 import structlog
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
@@ -72,6 +72,22 @@ class Metrics:
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
         )
+        self.routed_reads = Counter(
+            "qcredit_replica_routed_reads_total",
+            "Replica-eligible reads by the database that served them",
+            ["target"],
+            registry=self.registry,
+        )
+        self.replica_lag = Gauge(
+            "qcredit_replica_lag_seconds",
+            "Read replica's replay lag at its last check (NaN while unreachable)",
+            registry=self.registry,
+        )
+        self.replica_in_use = Gauge(
+            "qcredit_replica_in_use",
+            "1 when replica-eligible reads go to the read replica, 0 when to the primary",
+            registry=self.registry,
+        )
 
 
 class RequestContextMiddleware:
@@ -102,6 +118,9 @@ class RequestContextMiddleware:
                     *message["headers"],
                     (b"x-request-id", request_id.encode()),
                 ]
+                write_lsn = scope["state"].get("write_lsn")
+                if write_lsn:  # read-your-writes with a read replica (service/replica.py)
+                    message["headers"].append((b"x-write-lsn", write_lsn.encode()))
             await send(message)
 
         try:

@@ -1,12 +1,18 @@
-"""Per-client-IP rate limit on what anyone may call without a key — the public API
-(``/public/v1``) and the portal pages that search or screen (``/blacklist``, ``/screen``) —
-moving window, in memory, one budget per client across all of them.
+"""Per-client rate limit on everything anyone may call without a key and that does work —
+the public API (``/public/v1``, exports and screening included) and the portal pages that
+query (home, ``/blacklist``, ``/screen``, ``/stats``, ``/downloads``) — moving window, one
+budget per client across all of them.
 
-Each app instance keeps its own counters (``limits`` in-memory storage): with N replicas
-behind a balancer a client gets at most N times the limit, which is the price of needing
-no shared store. Every public response carries the IETF ``RateLimit-Limit``,
-``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds) headers; an exhausted window
-gets a 429 problem with ``Retry-After``.
+The counters live in memory (one node) or, with ``QCREDIT_REDIS_URL``, in Redis through the
+``limits`` library's Redis storage, so N replicas behind a balancer enforce one budget per
+client. If Redis cannot be reached the request is counted in the process's own window
+instead (logged), so an outage of the limiter's store never turns into a 500.
+
+The client is the socket peer, or — only when that peer is one of
+``QCREDIT_TRUSTED_PROXIES`` — the address the proxies forwarded (``service.http.proxies``, which
+runs before this). Every limited response carries the IETF ``RateLimit-Limit``,
+``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds) headers; an exhausted window gets
+a 429 problem with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -15,44 +21,75 @@ import math
 import time
 
 from limits import RateLimitItemPerMinute
-from limits.aio.storage import MemoryStorage
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import RateLimited
 from service.http.handlers import send_problem
+from service.http.observability import log
 
 PUBLIC_PREFIX = "/public/v1"
-LIMITED_PREFIXES = (PUBLIC_PREFIX, "/blacklist", "/screen")
+LIMITED_PREFIXES = (PUBLIC_PREFIX, "/blacklist", "/screen", "/stats", "/downloads")
+LIMITED_PATHS = frozenset({"/"})  # the portal's home page counts the registry
+
+
+def make_storage(redis_url: str, key_prefix: str) -> Storage:
+    if not redis_url:
+        return MemoryStorage()
+    uri = redis_url if redis_url.startswith("async+") else f"async+{redis_url}"
+    return RedisStorage(
+        uri,
+        implementation="redispy",
+        wrap_exceptions=True,
+        key_prefix=key_prefix,
+        socket_connect_timeout=1.0,
+        socket_timeout=1.0,
+    )
+
+
+def is_limited(path: str) -> bool:
+    return path in LIMITED_PATHS or any(
+        path == p or path.startswith(p + "/") for p in LIMITED_PREFIXES
+    )
 
 
 class PublicRateLimitMiddleware:
     def __init__(
-        self, app: ASGIApp, per_minute: int, prefixes: tuple[str, ...] = LIMITED_PREFIXES
+        self,
+        app: ASGIApp,
+        per_minute: int,
+        redis_url: str = "",
+        key_prefix: str = "qcredit",
     ) -> None:
         self.app = app
-        self.prefixes = prefixes
         self.item = RateLimitItemPerMinute(max(1, per_minute))
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.limiter = MovingWindowRateLimiter(make_storage(redis_url, key_prefix))
+        self.local = MovingWindowRateLimiter(MemoryStorage())  # when the shared store is down
 
-    def _applies(self, scope: Scope) -> bool:
-        path: str = scope.get("path", "")
-        return scope["type"] == "http" and any(
-            path == p or path.startswith(p + "/") for p in self.prefixes
-        )
+    async def _hit(self, key: str) -> tuple[bool, int, int]:
+        """(allowed, remaining, reset seconds) from the shared window, else the local one."""
+        try:
+            return await self._count(self.limiter, key)
+        except StorageError as err:
+            log.warning("rate limit store unreachable; counting locally", error=str(err))
+            return await self._count(self.local, key)
+
+    async def _count(self, limiter: MovingWindowRateLimiter, key: str) -> tuple[bool, int, int]:
+        allowed = await limiter.hit(self.item, "public", key)
+        stats = await limiter.get_window_stats(self.item, "public", key)
+        return allowed, stats.remaining, max(0, math.ceil(stats.reset_time - time.time()))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self._applies(scope):
+        if scope["type"] != "http" or not is_limited(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
-        key = client[0] if client else "unknown"
-        allowed = await self.limiter.hit(self.item, key)
-        stats = await self.limiter.get_window_stats(self.item, key)
-        reset = max(0, math.ceil(stats.reset_time - time.time()))
+        allowed, remaining, reset = await self._hit(client[0] if client else "unknown")
         headers = [
             (b"ratelimit-limit", str(self.item.amount).encode()),
-            (b"ratelimit-remaining", str(stats.remaining).encode()),
+            (b"ratelimit-remaining", str(remaining).encode()),
             (b"ratelimit-reset", str(reset).encode()),
         ]
         if not allowed:

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, Query, Request, Response
 
-from service.deps import ClockDep, PrincipalDep, get_db
+from service.deps import ClockDep, PrincipalDep, read_session
 from service.errors import (
     FieldError,
     PayloadTooLarge,
@@ -132,7 +132,7 @@ async def _screen(
 ) -> Response:
     codes = await _codes(request, limit)
     key = await receipts.secret(request)
-    async with get_db(request).session(write=False) as session:
+    async with await read_session(request) as session:
         answer = await screening.screen(session, codes, clock.today(), public=public)
     receipt = receipts.sign(
         key,

@@ -14,7 +14,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from starlette.responses import Response
 
 from service.credit.codes import CodeError, try_parse
-from service.deps import SessionDep, TodayDep, get_db
+from service.deps import SessionDep, TodayDep, read_session
 from service.errors import ValidationFailed
 from service.http.pagination import decode_cursor, encode_cursor
 from service.store.blacklist import public
@@ -148,7 +148,7 @@ async def screen_submit(
     if error is None:
         # Screening only reads: a read transaction keeps the public form from taking
         # SQLite's write lock.
-        async with get_db(request).session(write=False) as session:
+        async with await read_session(request) as session:
             result = await screening_view.run(request, session, raw, today)
     return render(
         request,
@@ -175,7 +175,7 @@ async def screen_download(
     raw, error = await screening_view.collect_codes("\n".join(raw), None, lang)
     if error is not None:
         return pages.error_page(request, 422, error)
-    async with get_db(request).session(write=False) as session:
+    async with await read_session(request) as session:
         return await screening_view.download(request, session, raw, today, format)
 
 

@@ -119,7 +119,8 @@ async def _lookup(
         # One dict per enterprise, shared by every request item naming it (orjson
         # serializes a shared dict as often as it appears).
         item = {"code": code, "valid": True, "known": True, "listed": bool(listed)}
-        item["grade"] = grade
+        # Grades are a supervision reference, never public (design.md "Screening").
+        item["grade"] = None if public else grade
         found[code] = item
         if org_code is not None:
             found[org_code] = item

@@ -105,6 +105,9 @@ def live_server(
         "QCREDIT_DATABASE_URL": f"sqlite+aiosqlite:///{work / 'qcredit.db'}",
         "QCREDIT_LOG_LEVEL": "WARNING",
         "QCREDIT_RUN_BACKGROUND": "false",
+        # every portal page counts against the public limit; the suite loads many from one
+        # address within a minute
+        "QCREDIT_PUBLIC_RATE_LIMIT": "100000",
     }
     qcredit = str(BIN / "qcredit")
     subprocess.run([qcredit, "migrate"], cwd=work, env=env, check=True, capture_output=True)

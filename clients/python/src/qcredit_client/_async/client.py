@@ -1,0 +1,980 @@
+"""The asynchronous client.
+
+``_sync/client.py`` is generated from ``_async/client.py`` by ``make client-codegen``
+(unasync): edit the async one, then regenerate.
+
+One method per API operation, named after what it does; each is marked with the spec
+operation(s) it implements (``@operation("GET /v1/me")``). Paged reads come in two forms:
+``list_*`` returns one page (``cursor``/``limit``), ``iter_*`` walks every page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from datetime import date
+from types import TracebackType
+from typing import Any, Literal, Protocol, TypeVar
+
+import httpx
+import stamina
+from pydantic import BaseModel
+
+from qcredit_client import models as m
+from qcredit_client._core import (
+    AGENCY_SCREEN_LIMIT,
+    BATCH_LIMIT,
+    DEFAULT_BATCH_SIZE,
+    PUBLIC_SCREEN_LIMIT,
+    WRITE_METHODS,
+    ItemResult,
+    RetryableResponse,
+    RetryPolicy,
+    ScreenReport,
+    backoff_hook,
+    check_retryable,
+    chunks,
+    item_results,
+    jsonable,
+    ndjson,
+    new_idempotency_key,
+    operation,
+    params,
+)
+from qcredit_client.errors import error_for
+
+M = TypeVar("M", bound=BaseModel)
+T_co = TypeVar("T_co", covariant=True)
+
+USER_AGENT = "qcredit-client/0.1"
+
+RecordIn = (
+    m.InspectionIn
+    | m.PenaltyIn
+    | m.ComplaintIn
+    | m.IncidentIn
+    | m.RecallIn
+    | m.CommendationIn
+    | m.LicenceIn
+    | m.KeyCaseIn
+)
+RecordBody = RecordIn | Mapping[str, Any]
+# a batch item: a record mapping that includes its "code", or a (code, record) pair
+BatchItem = Mapping[str, Any] | tuple[str, RecordBody]
+Kind = Literal[
+    "inspection", "penalty", "complaint", "incident", "recall", "commendation", "licence",
+    "key_case",
+]  # fmt: skip
+
+
+class _Page(Protocol[T_co]):
+    @property
+    def items(self) -> Sequence[T_co]: ...
+
+    @property
+    def next_cursor(self) -> str | None: ...
+
+
+class _Fetch(Protocol[T_co]):
+    async def __call__(self, cursor: str | None, /) -> _Page[T_co]: ...
+
+
+async def _walk(fetch: _Fetch[T_co]) -> AsyncIterator[T_co]:
+    cursor: str | None = None
+    while True:
+        page = await fetch(cursor)
+        for item in page.items:
+            yield item
+        if not page.next_cursor:
+            return
+        cursor = page.next_cursor
+
+
+class AsyncClient:
+    """A client of one registry (``base_url``, e.g. ``http://registry:8000``) as one agency
+    (``api_key``); use it as a context manager. Without a key only the public endpoints
+    answer. ``retry`` decides when a call is
+    tried again (see RetryPolicy); ``transport`` or ``http_client`` let you bring your own
+    httpx transport (e.g. ``httpx.ASGITransport`` in tests) or client.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None = None,
+        *,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.retry = retry or RetryPolicy()
+        base_headers = {"user-agent": USER_AGENT, **(headers or {})}
+        if api_key:
+            base_headers["authorization"] = f"Bearer {api_key}"
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            base_url=base_url, timeout=timeout, transport=transport
+        )
+        self._http.headers.update(base_headers)
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    # --- transport: retries, idempotency keys, errors -------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one call (retried per ``self.retry``); raise ApiError on 4xx/5xx.
+
+        A write gets one ``Idempotency-Key`` for all its attempts, so a retry after a lost
+        response replays the first outcome instead of writing twice.
+        """
+        sent = dict(headers or {})
+        if method in WRITE_METHODS:
+            sent.setdefault("Idempotency-Key", new_idempotency_key())
+        policy = self.retry
+        try:
+            async for attempt in stamina.retry_context(
+                on=backoff_hook,
+                attempts=policy.attempts,
+                timeout=policy.timeout,
+                wait_initial=policy.wait_initial,
+                wait_max=policy.wait_max,
+            ):
+                with attempt:
+                    response = await self._http.request(
+                        method,
+                        path,
+                        params=query,
+                        json=json,
+                        content=content,
+                        headers=sent,
+                    )
+                    if method == "DELETE" and attempt.num > 1 and response.status_code == 404:
+                        # an earlier attempt deleted it and its answer was lost: done
+                        return response
+                    check_retryable(response, policy)
+        except RetryableResponse as exhausted:
+            raise error_for(exhausted.response) from None
+        if response.is_error:
+            raise error_for(response)
+        return response
+
+    async def _get(self, path: str, model: type[M], **query: Any) -> M:
+        response = await self.request("GET", path, query=params(**query))
+        return model.model_validate_json(response.content)
+
+    async def _send(
+        self, method: str, path: str, model: type[M], body: Any = None, **query: Any
+    ) -> M:
+        response = await self.request(
+            method, path, query=params(**query), json=None if body is None else jsonable(body)
+        )
+        return model.model_validate_json(response.content)
+
+    async def _bytes(self, path: str, **query: Any) -> bytes:
+        return (await self.request("GET", path, query=params(**query))).content
+
+    # --- agency, operations ---------------------------------------------------------------
+
+    @operation("GET /v1/me")
+    async def me(self) -> m.MeOut:
+        """The calling agency: name, level, region, scopes."""
+        return await self._get("/v1/me", m.MeOut)
+
+    @operation("GET /healthz")
+    async def healthz(self) -> dict[str, str]:
+        return dict((await self.request("GET", "/healthz")).json())
+
+    @operation("GET /readyz")
+    async def readyz(self) -> dict[str, str]:
+        """Database reachable and migrated (raises UnavailableError otherwise)."""
+        return dict((await self.request("GET", "/readyz")).json())
+
+    @operation("GET /metrics")
+    async def metrics(self) -> str:
+        """Prometheus text exposition."""
+        return (await self.request("GET", "/metrics")).text
+
+    # --- enterprises ----------------------------------------------------------------------
+
+    @operation("PUT /v1/enterprises/{code}")
+    async def put_enterprise(
+        self, code: str, enterprise: m.EnterpriseIn | Mapping[str, Any]
+    ) -> m.EnterpriseOut:
+        """Register or update an enterprise (created or updated: both return it)."""
+        return await self._send("PUT", f"/v1/enterprises/{code}", m.EnterpriseOut, enterprise)
+
+    @operation("GET /v1/enterprises/{code}")
+    async def get_enterprise(self, code: str) -> m.EnterpriseOut:
+        """By USCC (any spelling) or 9-character organization code."""
+        return await self._get(f"/v1/enterprises/{code}", m.EnterpriseOut)
+
+    @operation("GET /v1/enterprises")
+    async def list_enterprises(
+        self,
+        *,
+        region: str | None = None,
+        q: str | None = None,
+        grade: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> m.PageEnterpriseSummary:
+        return await self._get(
+            "/v1/enterprises",
+            m.PageEnterpriseSummary,
+            region=region,
+            q=q,
+            grade=grade,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_enterprises(
+        self,
+        *,
+        region: str | None = None,
+        q: str | None = None,
+        grade: str | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[m.EnterpriseSummary]:
+        return _walk(
+            lambda c: self.list_enterprises(
+                region=region, q=q, grade=grade, cursor=c, limit=page_size
+            )
+        )
+
+    @operation("GET /v1/catalog")
+    async def get_catalog(self) -> m.CatalogOut:
+        """The product risk catalog (重点监管产品目录)."""
+        return await self._get("/v1/catalog", m.CatalogOut)
+
+    @operation("PUT /v1/catalog/{category}")
+    async def put_catalog_item(
+        self, category: str, item: m.CatalogItemIn | Mapping[str, Any]
+    ) -> m.CatalogItem:
+        return await self._send("PUT", f"/v1/catalog/{category}", m.CatalogItem, item)
+
+    @operation("POST /v1/enterprises/{code}/gtins")
+    async def add_gtin(self, code: str, gtin: m.GtinIn | Mapping[str, Any]) -> m.GtinOut:
+        return await self._send("POST", f"/v1/enterprises/{code}/gtins", m.GtinOut, gtin)
+
+    @operation("GET /v1/enterprises/{code}/gtins")
+    async def list_gtins(self, code: str) -> m.GtinPage:
+        return await self._get(f"/v1/enterprises/{code}/gtins", m.GtinPage)
+
+    @operation("GET /v1/gtin/{gtin}")
+    async def lookup_gtin(self, gtin: str) -> m.GtinLookupOut:
+        return await self._get(f"/v1/gtin/{gtin}", m.GtinLookupOut)
+
+    # --- records (the dossier) ------------------------------------------------------------
+
+    @operation("POST /v1/enterprises/{code}/records")
+    async def add_record(self, code: str, record: RecordBody) -> m.RecordOut:
+        """Add one record; re-sending the same ``source_ref`` returns the original."""
+        return await self._send("POST", f"/v1/enterprises/{code}/records", m.RecordOut, record)
+
+    @operation("GET /v1/enterprises/{code}/records")
+    async def list_records(
+        self,
+        code: str,
+        *,
+        kind: Sequence[Kind] | None = None,
+        from_: date | None = None,
+        to: date | None = None,
+        status: Sequence[str] | None = None,
+        history: bool | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> m.RecordPage:
+        return await self._get(
+            f"/v1/enterprises/{code}/records",
+            m.RecordPage,
+            kind=kind,
+            from_=from_,
+            to=to,
+            status=status,
+            history=history,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_records(
+        self,
+        code: str,
+        *,
+        kind: Sequence[Kind] | None = None,
+        from_: date | None = None,
+        to: date | None = None,
+        status: Sequence[str] | None = None,
+        history: bool | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[m.RecordOut]:
+        return _walk(
+            lambda c: self.list_records(
+                code,
+                kind=kind,
+                from_=from_,
+                to=to,
+                status=status,
+                history=history,
+                cursor=c,
+                limit=page_size,
+            )
+        )
+
+    @operation("GET /v1/records/{record_id}")
+    async def get_record(self, record_id: int) -> m.RecordOut:
+        return await self._get(f"/v1/records/{record_id}", m.RecordOut)
+
+    @operation("GET /v1/records/{record_id}/history")
+    async def get_record_history(self, record_id: int) -> m.HistoryOut:
+        return await self._get(f"/v1/records/{record_id}/history", m.HistoryOut)
+
+    @operation("POST /v1/records/{record_id}/corrections")
+    async def correct_record(self, record_id: int, record: RecordBody) -> m.RecordOut:
+        """A new version superseding the record (the full corrected body)."""
+        return await self._send("POST", f"/v1/records/{record_id}/corrections", m.RecordOut, record)
+
+    @operation("POST /v1/records/{record_id}/status")
+    async def set_record_status(
+        self, record_id: int, status: m.StatusIn | Mapping[str, Any]
+    ) -> m.RecordOut:
+        """Overturn (复议/诉讼撤销) or withdraw a record."""
+        return await self._send("POST", f"/v1/records/{record_id}/status", m.RecordOut, status)
+
+    @operation("POST /v1/records/{record_id}/followups")
+    async def add_followup(
+        self, record_id: int, followup: m.FollowupIn | Mapping[str, Any]
+    ) -> m.RecordOut:
+        return await self._send("POST", f"/v1/records/{record_id}/followups", m.RecordOut, followup)
+
+    @operation("POST /v1/records/batch")
+    async def post_batch(self, records: Sequence[BatchItem]) -> m.BatchOut:
+        """One batch request (≤ 100,000 records, each a mapping with its ``code`` or a
+        ``(code, record)`` pair), sent as NDJSON.
+        ``upload_records`` splits any number of records into such batches."""
+        if len(records) > BATCH_LIMIT:
+            raise ValueError(f"a batch holds at most {BATCH_LIMIT} records; use upload_records")
+        response = await self.request(
+            "POST",
+            "/v1/records/batch",
+            content=ndjson(records),
+            headers={"Content-Type": "application/x-ndjson"},
+        )
+        return m.BatchOut.model_validate_json(response.content)
+
+    async def upload_records(
+        self, records: Iterable[BatchItem], *, batch_size: int = DEFAULT_BATCH_SIZE
+    ) -> AsyncIterator[ItemResult]:
+        """Upload any number of records (mappings with their ``code``, or ``(code, record)``
+        pairs) from any iterable, read lazily ``batch_size`` at a time, yielding one
+        ItemResult per record in input order (``index`` counts over the whole upload).
+        Each batch is one NDJSON request with its own Idempotency-Key, retried as a whole;
+        re-running an upload stores nothing twice (records are keyed by ``source_ref``)."""
+        if not 0 < batch_size <= BATCH_LIMIT:
+            raise ValueError(f"batch_size must be 1-{BATCH_LIMIT}")
+        offset = 0
+        for chunk in chunks(records, batch_size):
+            out = await self.post_batch(chunk)
+            for result in item_results(out, chunk, offset):
+                yield result
+            offset += len(chunk)
+
+    @operation("GET /v1/enterprises/{code}/dossier")
+    async def get_dossier(self, code: str, *, history: bool | None = None) -> dict[str, Any]:
+        """The whole dossier as JSON (enterprise, records, class, blacklist entries)."""
+        response = await self.request(
+            "GET",
+            f"/v1/enterprises/{code}/dossier",
+            query=params(format="json", history=history),
+        )
+        return dict(response.json())
+
+    async def download_dossier(
+        self, code: str, *, format: Literal["csv", "xlsx"] = "xlsx", history: bool | None = None
+    ) -> bytes:
+        return await self._bytes(f"/v1/enterprises/{code}/dossier", format=format, history=history)
+
+    @operation("GET /v1/inspections/overdue")
+    async def list_overdue_inspections(
+        self, *, region: str | None = None, cursor: str | None = None, limit: int | None = None
+    ) -> m.OverduePage:
+        """Failed inspections whose Order 18 follow-up steps are past due."""
+        return await self._get(
+            "/v1/inspections/overdue", m.OverduePage, region=region, cursor=cursor, limit=limit
+        )
+
+    def iter_overdue_inspections(
+        self, *, region: str | None = None, page_size: int | None = None
+    ) -> AsyncIterator[m.OverdueItem]:
+        return _walk(
+            lambda c: self.list_overdue_inspections(region=region, cursor=c, limit=page_size)
+        )
+
+    @operation("GET /v1/calendar")
+    async def get_calendar(self) -> m.CalendarOut:
+        return await self._get("/v1/calendar", m.CalendarOut)
+
+    @operation("PUT /v1/calendar")
+    async def put_calendar(
+        self, days: Sequence[m.CalendarDayIn | Mapping[str, Any]]
+    ) -> m.CalendarOut:
+        """Load official holidays and make-up working days (调休) for deadline arithmetic."""
+        return await self._send("PUT", "/v1/calendar", m.CalendarOut, list(days))
+
+    # --- classification, supervision, statistics ------------------------------------------
+
+    @operation("GET /v1/enterprises/{code}/classification")
+    async def get_classification(
+        self, code: str, *, as_of: date | None = None, known_at: date | None = None
+    ) -> m.ClassificationOut:
+        """Grade AA/A/B/C with its reasons and supervision plan, optionally as of a date."""
+        return await self._get(
+            f"/v1/enterprises/{code}/classification",
+            m.ClassificationOut,
+            as_of=as_of,
+            known_at=known_at,
+        )
+
+    @operation("GET /v1/enterprises/{code}/classification/history")
+    async def list_classification_history(
+        self, code: str, *, cursor: str | None = None, limit: int | None = None
+    ) -> m.GradeHistoryPage:
+        return await self._get(
+            f"/v1/enterprises/{code}/classification/history",
+            m.GradeHistoryPage,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_classification_history(
+        self, code: str, *, page_size: int | None = None
+    ) -> AsyncIterator[m.GradeChangeOut]:
+        return _walk(lambda c: self.list_classification_history(code, cursor=c, limit=page_size))
+
+    @operation("GET /v1/rulesets")
+    async def list_rulesets(self) -> m.RuleSetList:
+        return await self._get("/v1/rulesets", m.RuleSetList)
+
+    @operation("GET /v1/rulesets/{ruleset_id}")
+    async def get_ruleset(self, ruleset_id: str) -> m.RuleSetDetail:
+        return await self._get(f"/v1/rulesets/{ruleset_id}", m.RuleSetDetail)
+
+    @operation("POST /v1/rulesets")
+    async def publish_ruleset(self, toml_text: str) -> m.RuleSetDetail:
+        """Publish a classification rule set (TOML text); it is not active until activated."""
+        return await self._send("POST", "/v1/rulesets", m.RuleSetDetail, {"body": toml_text})
+
+    @operation("POST /v1/rulesets/{ruleset_id}/activate")
+    async def activate_ruleset(self, ruleset_id: str) -> m.ActivationOut:
+        return await self._send("POST", f"/v1/rulesets/{ruleset_id}/activate", m.ActivationOut)
+
+    @operation("GET /v1/supervision/plan")
+    async def list_supervision_plan(
+        self,
+        *,
+        region: str | None = None,
+        from_: date | None = None,
+        to: date | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> m.PlanPage:
+        """Whom to inspect next (双随机 supervision plan), most overdue first."""
+        return await self._get(
+            "/v1/supervision/plan",
+            m.PlanPage,
+            region=region,
+            from_=from_,
+            to=to,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_supervision_plan(
+        self,
+        *,
+        region: str | None = None,
+        from_: date | None = None,
+        to: date | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[m.PlanItem]:
+        return _walk(
+            lambda c: self.list_supervision_plan(
+                region=region, from_=from_, to=to, cursor=c, limit=page_size
+            )
+        )
+
+    @operation("GET /v1/stats/grades")
+    async def grade_stats(
+        self, *, region: str | None = None, level: str | None = None
+    ) -> m.GradeStats:
+        return await self._get("/v1/stats/grades", m.GradeStats, region=region, level=level)
+
+    @operation("GET /v1/stats/inspections")
+    async def inspection_stats(
+        self,
+        *,
+        group_by: Literal["product", "region", "level", "month"] = "product",
+        from_: date | None = None,
+        to: date | None = None,
+        region: str | None = None,
+        level: str | None = None,
+        target: float | None = None,
+    ) -> m.PassRateStats:
+        """Inspection pass rates by product, region, level or month."""
+        return await self._get(
+            "/v1/stats/inspections",
+            m.PassRateStats,
+            group_by=group_by,
+            from_=from_,
+            to=to,
+            region=region,
+            level=level,
+            target=target,
+        )
+
+    @operation("GET /v1/reports/quality")
+    async def quality_report(
+        self,
+        *,
+        region: str | None = None,
+        year: int | None = None,
+        format: Literal["xlsx", "html"] = "xlsx",
+        target: float | None = None,
+    ) -> bytes:
+        """The quality status report (质量状况分析) as an XLSX workbook or HTML document."""
+        return await self._bytes(
+            "/v1/reports/quality", region=region, year=year, format=format, target=target
+        )
+
+    # --- blacklist (严重违法失信名单) ------------------------------------------------------
+
+    @operation("POST /v1/blacklist")
+    async def propose_listing(self, proposal: m.ProposeIn | Mapping[str, Any]) -> m.EntryOut:
+        return await self._send("POST", "/v1/blacklist", m.EntryOut, proposal)
+
+    @operation("GET /v1/blacklist/{entry_id}")
+    async def get_listing(self, entry_id: int) -> m.EntryOut:
+        return await self._get(f"/v1/blacklist/{entry_id}", m.EntryOut)
+
+    @operation("GET /v1/blacklist")
+    async def list_listings(
+        self,
+        *,
+        status: str | None = None,
+        region: str | None = None,
+        overdue_publication: bool | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> m.PageEntryOut:
+        return await self._get(
+            "/v1/blacklist",
+            m.PageEntryOut,
+            status=status,
+            region=region,
+            overdue_publication=overdue_publication,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_listings(
+        self,
+        *,
+        status: str | None = None,
+        region: str | None = None,
+        overdue_publication: bool | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[m.EntryOut]:
+        return _walk(
+            lambda c: self.list_listings(
+                status=status,
+                region=region,
+                overdue_publication=overdue_publication,
+                cursor=c,
+                limit=page_size,
+            )
+        )
+
+    @operation("GET /v1/blacklist/candidates")
+    async def list_candidates(
+        self, *, region: str | None = None, cursor: str | None = None, limit: int | None = None
+    ) -> m.PageCandidateOut:
+        """Enterprises whose records meet a listing condition but have no entry yet."""
+        return await self._get(
+            "/v1/blacklist/candidates",
+            m.PageCandidateOut,
+            region=region,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_candidates(
+        self, *, region: str | None = None, page_size: int | None = None
+    ) -> AsyncIterator[m.CandidateOut]:
+        return _walk(lambda c: self.list_candidates(region=region, cursor=c, limit=page_size))
+
+    async def _transition(self, entry_id: int, name: str, body: Any) -> m.EntryOut:
+        return await self._send(
+            "POST", f"/v1/blacklist/{entry_id}/{name}", m.EntryOut, {} if body is None else body
+        )
+
+    @operation("POST /v1/blacklist/{entry_id}/notify")
+    async def notify_listing(self, entry_id: int, notified_on: date) -> m.EntryOut:
+        """Notice of the proposed listing; the 5-working-day defence window starts."""
+        return await self._transition(entry_id, "notify", m.NotifyIn(notified_on=notified_on))
+
+    @operation("POST /v1/blacklist/{entry_id}/approve")
+    async def approve_listing(self, entry_id: int, approved_on: date | None = None) -> m.EntryOut:
+        """Approval by the next-higher authority (Order 44 Art.22)."""
+        body = None if approved_on is None else m.ApproveIn(approved_on=approved_on)
+        return await self._transition(entry_id, "approve", body)
+
+    @operation("POST /v1/blacklist/{entry_id}/list")
+    async def list_entry(
+        self,
+        entry_id: int,
+        decided_on: date,
+        *,
+        defence_waived: bool | None = None,
+        restricted_until: date | None = None,
+    ) -> m.EntryOut:
+        """The listing decision: listed for 3 years (longer up to ``restricted_until``, Art.21),
+        to be published within 20 working days."""
+        body = m.ListIn(decided_on=decided_on)
+        if defence_waived is not None:
+            body.defence_waived = defence_waived
+        if restricted_until is not None:
+            body.restricted_until = restricted_until
+        return await self._transition(entry_id, "list", body)
+
+    @operation("POST /v1/blacklist/{entry_id}/push")
+    async def push_listing(
+        self, entry_id: int, pushed_on: date | None = None, received_on: date | None = None
+    ) -> m.EntryOut:
+        """Record the push to the enterprise's registration province (Art.14, cross-province
+        listings only)."""
+        body = m.PushIn(pushed_on=pushed_on, received_on=received_on)
+        return await self._transition(entry_id, "push", body)
+
+    @operation("POST /v1/blacklist/{entry_id}/apply_repair")
+    async def apply_repair(self, entry_id: int, applied_on: date | None = None) -> m.EntryOut:
+        """Record a credit-repair application (信用修复, Art.17)."""
+        return await self._transition(
+            entry_id, "apply_repair", m.ApplyRepairIn(applied_on=applied_on)
+        )
+
+    @operation("POST /v1/blacklist/{entry_id}/accept_repair")
+    async def accept_repair(self, entry_id: int, accepted_on: date | None = None) -> m.EntryOut:
+        """Accept (受理) a credit-repair application; granting it is ``remove_listing`` with
+        reason ``repaired``."""
+        return await self._transition(
+            entry_id, "accept_repair", m.AcceptRepairIn(accepted_on=accepted_on)
+        )
+
+    @operation("POST /v1/blacklist/{entry_id}/refuse_repair")
+    async def refuse_repair(self, entry_id: int, refused_on: date | None = None) -> m.EntryOut:
+        """Refuse a credit-repair application (not accepted, or early removal refused)."""
+        return await self._transition(
+            entry_id, "refuse_repair", m.RefuseRepairIn(refused_on=refused_on)
+        )
+
+    @operation("POST /v1/blacklist/{entry_id}/publish")
+    async def publish_listing(
+        self, entry_id: int, published: m.PublishIn | Mapping[str, Any] | None = None
+    ) -> m.EntryOut:
+        return await self._transition(entry_id, "publish", published)
+
+    @operation("POST /v1/blacklist/{entry_id}/remove")
+    async def remove_listing(
+        self,
+        entry_id: int,
+        removed_on: date,
+        reason: Literal["repaired", "overturned", "error"],
+    ) -> m.EntryOut:
+        return await self._transition(
+            entry_id, "remove", {"removed_on": removed_on, "reason": reason}
+        )
+
+    @operation("POST /v1/blacklist/{entry_id}/restore")
+    async def restore_listing(self, entry_id: int, restored_on: date) -> m.EntryOut:
+        """Listed again after a removal obtained by fraud (the period restarts)."""
+        return await self._transition(entry_id, "restore", {"restored_on": restored_on})
+
+    # --- screening ------------------------------------------------------------------------
+
+    async def _screen(self, path: str, codes: Iterable[str], chunk_size: int) -> ScreenReport:
+        responses: list[m.ScreenOut] = []
+        for chunk in chunks(codes, chunk_size):
+            responses.append(await self._send("POST", path, m.ScreenOut, {"codes": chunk}))
+        return ScreenReport([r for out in responses for r in out.results], responses)
+
+    @operation("POST /v1/screen")
+    async def screen(
+        self, codes: Iterable[str], *, chunk_size: int = AGENCY_SCREEN_LIMIT
+    ) -> ScreenReport:
+        """Screen any number of codes (split into requests of ≤ 100,000); results come in
+        request order, an invalid code is reported in its own result."""
+        if not 0 < chunk_size <= AGENCY_SCREEN_LIMIT:
+            raise ValueError(f"chunk_size must be 1-{AGENCY_SCREEN_LIMIT}")
+        return await self._screen("/v1/screen", codes, chunk_size)
+
+    @operation("POST /public/v1/screen")
+    async def screen_public(
+        self, codes: Iterable[str], *, chunk_size: int = PUBLIC_SCREEN_LIMIT
+    ) -> ScreenReport:
+        """Public screening (no key; ≤ 1,000 codes per request, split automatically; no
+        grades). Each request is rate-limited: 429s are waited out per ``Retry-After``."""
+        if not 0 < chunk_size <= PUBLIC_SCREEN_LIMIT:
+            raise ValueError(f"chunk_size must be 1-{PUBLIC_SCREEN_LIMIT}")
+        return await self._screen("/public/v1/screen", codes, chunk_size)
+
+    @operation("GET /public/v1/screen/verify", "POST /public/v1/screen/verify")
+    async def verify_receipt(self, receipt: m.Receipt | Mapping[str, Any] | str) -> m.VerifyOut:
+        """Check a screening receipt's signature: the receipt itself, or its ``token``."""
+        if isinstance(receipt, str):
+            return await self._get("/public/v1/screen/verify", m.VerifyOut, receipt=receipt)
+        return await self._send("POST", "/public/v1/screen/verify", m.VerifyOut, receipt)
+
+    # --- public blacklist -----------------------------------------------------------------
+
+    @operation("GET /public/v1/blacklist")
+    async def search_public_blacklist(
+        self,
+        *,
+        q: str | None = None,
+        code: str | None = None,
+        region: str | None = None,
+        status: Literal["listed", "removed"] | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> m.PublicPage:
+        return await self._get(
+            "/public/v1/blacklist",
+            m.PublicPage,
+            q=q,
+            code=code,
+            region=region,
+            status=status,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_public_blacklist(
+        self,
+        *,
+        q: str | None = None,
+        code: str | None = None,
+        region: str | None = None,
+        status: Literal["listed", "removed"] | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[m.PublicEntry | m.PublicRemoval]:
+        """Every public entry matching the filters (the whole public list without them); a
+        removed entry is only its removal record (Order 44 Art.18)."""
+        return _walk(
+            lambda c: self.search_public_blacklist(
+                q=q, code=code, region=region, status=status, cursor=c, limit=page_size
+            )
+        )
+
+    @operation("GET /public/v1/blacklist/{code}")
+    async def public_lookup(self, code: str) -> m.PublicLookup:
+        """Whether an enterprise is listed, with its public entries."""
+        return await self._get(f"/public/v1/blacklist/{code}", m.PublicLookup)
+
+    @operation("GET /public/v1/blacklist/export")
+    async def export_public_blacklist(
+        self, *, format: Literal["csv", "json", "xlsx"] = "csv", since: date | None = None
+    ) -> bytes:
+        """The public list as a file (CSV with BOM, JSON or XLSX)."""
+        return await self._bytes("/public/v1/blacklist/export", format=format, since=since)
+
+    # --- change feed, webhooks, watchlists ------------------------------------------------
+
+    @operation("GET /v1/changes")
+    async def get_changes(
+        self,
+        *,
+        after: int = 0,
+        limit: int | None = None,
+        types: Sequence[str] | None = None,
+        region: str | None = None,
+    ) -> m.ChangesOut:
+        """One page of the change feed: events with ``seq > after``."""
+        return await self._get(
+            "/v1/changes",
+            m.ChangesOut,
+            after=after,
+            limit=limit,
+            types=",".join(types) if types else None,
+            region=region,
+        )
+
+    async def iter_change_pages(
+        self,
+        *,
+        after: int = 0,
+        types: Sequence[str] | None = None,
+        region: str | None = None,
+        page_size: int = 1000,
+        follow: bool = False,
+        poll_interval: float = 5.0,
+    ) -> AsyncIterator[m.ChangesOut]:
+        """Feed pages from ``after`` (the position you stored). Persist ``page.next_after``
+        once you have handled a page: passing it back as ``after`` resumes exactly there,
+        never missing or repeating an event. Stops when caught up unless ``follow``, which
+        keeps polling every ``poll_interval`` seconds."""
+        while True:
+            page = await self.get_changes(after=after, limit=page_size, types=types, region=region)
+            progressed = page.next_after != after
+            if page.events or progressed:
+                yield page
+            # a short page at the newest seq, or no progress at all (a writer still in
+            # flight holds the feed back): nothing more to read right now
+            caught_up = not progressed or (
+                len(page.events) < page_size and page.next_after >= page.dataset_version
+            )
+            after = page.next_after
+            if caught_up:
+                if not follow:
+                    return
+                await asyncio.sleep(poll_interval)
+
+    async def iter_changes(
+        self,
+        *,
+        after: int = 0,
+        types: Sequence[str] | None = None,
+        region: str | None = None,
+        page_size: int = 1000,
+        follow: bool = False,
+        poll_interval: float = 5.0,
+    ) -> AsyncIterator[m.ChangeEvent]:
+        """Events from ``after``, in seq order. Persist ``event.seq`` after handling each
+        event and pass it back as ``after`` to resume (see iter_change_pages)."""
+        async for page in self.iter_change_pages(
+            after=after,
+            types=types,
+            region=region,
+            page_size=page_size,
+            follow=follow,
+            poll_interval=poll_interval,
+        ):
+            for event in page.events:
+                yield event
+
+    @operation("POST /v1/webhooks")
+    async def create_webhook(self, webhook: m.WebhookIn | Mapping[str, Any]) -> m.WebhookOut:
+        """Subscribe a URL; verify its deliveries with ``qcredit_client.verify_webhook``."""
+        return await self._send("POST", "/v1/webhooks", m.WebhookOut, webhook)
+
+    @operation("GET /v1/webhooks")
+    async def list_webhooks(self) -> m.WebhookList:
+        return await self._get("/v1/webhooks", m.WebhookList)
+
+    @operation("GET /v1/webhooks/{webhook_id}")
+    async def get_webhook(self, webhook_id: int) -> m.WebhookOut:
+        return await self._get(f"/v1/webhooks/{webhook_id}", m.WebhookOut)
+
+    @operation("DELETE /v1/webhooks/{webhook_id}")
+    async def delete_webhook(self, webhook_id: int) -> None:
+        await self.request("DELETE", f"/v1/webhooks/{webhook_id}")
+
+    @operation("POST /v1/webhooks/{webhook_id}/enable")
+    async def enable_webhook(self, webhook_id: int, *, retry_failed: bool = False) -> m.WebhookOut:
+        """Re-enable a webhook disabled after repeated failures."""
+        return await self._send(
+            "POST",
+            f"/v1/webhooks/{webhook_id}/enable",
+            m.WebhookOut,
+            m.EnableIn(retry_failed=retry_failed),
+        )
+
+    @operation("GET /v1/webhooks/{webhook_id}/deliveries")
+    async def list_deliveries(
+        self, webhook_id: int, *, cursor: str | None = None, limit: int | None = None
+    ) -> m.DeliveryPage:
+        return await self._get(
+            f"/v1/webhooks/{webhook_id}/deliveries", m.DeliveryPage, cursor=cursor, limit=limit
+        )
+
+    def iter_deliveries(
+        self, webhook_id: int, *, page_size: int | None = None
+    ) -> AsyncIterator[m.DeliveryOut]:
+        return _walk(lambda c: self.list_deliveries(webhook_id, cursor=c, limit=page_size))
+
+    @operation("POST /v1/watchlists")
+    async def create_watchlist(
+        self, watchlist: m.WatchlistIn | Mapping[str, Any]
+    ) -> m.WatchlistWritten:
+        return await self._send("POST", "/v1/watchlists", m.WatchlistWritten, watchlist)
+
+    @operation("GET /v1/watchlists")
+    async def list_watchlists(
+        self, *, cursor: str | None = None, limit: int | None = None
+    ) -> m.WatchlistList:
+        return await self._get("/v1/watchlists", m.WatchlistList, cursor=cursor, limit=limit)
+
+    def iter_watchlists(self, *, page_size: int | None = None) -> AsyncIterator[m.WatchlistOut]:
+        return _walk(lambda c: self.list_watchlists(cursor=c, limit=page_size))
+
+    @operation("GET /v1/watchlists/{watchlist_id}")
+    async def get_watchlist(
+        self, watchlist_id: int, *, cursor: str | None = None, limit: int | None = None
+    ) -> m.WatchlistDetail:
+        """A watchlist with one page of its codes."""
+        return await self._get(
+            f"/v1/watchlists/{watchlist_id}", m.WatchlistDetail, cursor=cursor, limit=limit
+        )
+
+    @operation("PUT /v1/watchlists/{watchlist_id}/codes")
+    async def replace_watchlist_codes(
+        self, watchlist_id: int, codes: Sequence[str]
+    ) -> m.WatchlistWritten:
+        return await self._send(
+            "PUT", f"/v1/watchlists/{watchlist_id}/codes", m.WatchlistWritten, {"codes": codes}
+        )
+
+    @operation("DELETE /v1/watchlists/{watchlist_id}")
+    async def delete_watchlist(self, watchlist_id: int) -> None:
+        await self.request("DELETE", f"/v1/watchlists/{watchlist_id}")
+
+    # --- audit ----------------------------------------------------------------------------
+
+    @operation("GET /v1/audit/verify")
+    async def verify_audit(self) -> m.AuditVerifyOut:
+        """Recompute the audit hash chain; ``ok`` false names the first broken link."""
+        return await self._get("/v1/audit/verify", m.AuditVerifyOut)
+
+    @operation("GET /v1/audit")
+    async def list_audit(
+        self, target: str, *, cursor: str | None = None, limit: int | None = None
+    ) -> m.AuditPage:
+        return await self._get("/v1/audit", m.AuditPage, target=target, cursor=cursor, limit=limit)
+
+    def iter_audit(
+        self, target: str, *, page_size: int | None = None
+    ) -> AsyncIterator[m.AuditEntryOut]:
+        return _walk(lambda c: self.list_audit(target, cursor=c, limit=page_size))

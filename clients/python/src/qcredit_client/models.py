@@ -1,0 +1,1719 @@
+# Generated from openapi/openapi.json by clients/python/scripts/codegen.py (datamodel-code-generator): do not edit.
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from typing_extensions import TypeAliasType
+
+
+class AcceptRepairIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    accepted_on: Annotated[date | None, Field(title="Accepted On")] = None
+    """
+    Day the application was accepted (受理); defaults to today
+    """
+
+
+class ActivationOut(BaseModel):
+    active: Annotated[bool, Field(title="Active")]
+    enterprises: Annotated[int, Field(title="Enterprises")]
+    """
+    Enterprises whose stored class will be re-evaluated
+    """
+    id: Annotated[str, Field(title="Id")]
+    previous: Annotated[str, Field(title="Previous")]
+    regrade: Annotated[Literal["scheduled", "not-needed"], Field(title="Regrade")]
+    """
+    `scheduled`: stored grades are being recomputed in the background, chunk by chunk (reads of one enterprise use the new rule set at once); `not-needed`: the rule set was already active
+    """
+
+
+class ApplyRepairIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    applied_on: Annotated[date | None, Field(title="Applied On")] = None
+    """
+    Day the credit-repair application arrived (Art.17)
+    """
+
+
+class ApproveIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    approved_on: Annotated[date | None, Field(title="Approved On")] = None
+    """
+    Defaults to today (Art.22)
+    """
+
+
+class AuditEntryOut(BaseModel):
+    action: Annotated[str, Field(title="Action")]
+    agency: Annotated[int | None, Field(title="Agency")]
+    at: Annotated[AwareDatetime, Field(title="At")]
+    body_sha256: Annotated[str, Field(title="Body Sha256")]
+    hash: Annotated[str, Field(title="Hash")]
+    prev_hash: Annotated[str, Field(title="Prev Hash")]
+    request_id: Annotated[str, Field(title="Request Id")]
+    seq: Annotated[int, Field(title="Seq")]
+    target: Annotated[str, Field(title="Target")]
+
+
+class AuditPage(BaseModel):
+    items: Annotated[list[AuditEntryOut], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class AuditVerifyOut(BaseModel):
+    first_bad: Annotated[int | None, Field(title="First Bad")] = None
+    """
+    Seq of the first entry that is missing or does not chain
+    """
+    head: Annotated[str, Field(title="Head")]
+    """
+    Hash of the last entry (the ledger head)
+    """
+    length: Annotated[int, Field(title="Length")]
+    """
+    Entries checked
+    """
+    ok: Annotated[bool, Field(title="Ok")]
+    reason: Annotated[str | None, Field(title="Reason")] = None
+
+
+class BatchWarning(BaseModel):
+    index: Annotated[int, Field(title="Index")]
+    message: Annotated[str, Field(title="Message")]
+    record_ids: Annotated[list[int], Field(title="Record Ids")]
+    rule: Annotated[str, Field(title="Rule")]
+
+
+class CalendarDayIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    day: Annotated[date, Field(examples=["2027-10-01"], title="Day")]
+    note: Annotated[str | None, Field(examples=["国庆节"], max_length=100, title="Note")] = ""
+    working: Annotated[bool, Field(title="Working")]
+    """
+    true: a working day (e.g. a make-up Sunday); false: a holiday
+    """
+
+
+class CalendarOut(BaseModel):
+    items: Annotated[list[CalendarDayIn], Field(title="Items")]
+    """
+    Every override, by day
+    """
+
+
+class CatalogItem(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    name: Annotated[str, Field(title="Name")]
+    name_en: Annotated[str, Field(title="Name En")]
+    risk_level: Annotated[Literal["I", "II", "III"], Field(title="Risk Level")]
+
+
+class CatalogItemIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[str, Field(max_length=100, min_length=1, title="Name")]
+    name_en: Annotated[str | None, Field(max_length=100, title="Name En")] = ""
+    risk_level: Annotated[Literal["I", "II", "III"], Field(title="Risk Level")]
+
+
+class CatalogOut(BaseModel):
+    items: Annotated[list[CatalogItem], Field(title="Items")]
+
+
+class ChangeEvent(BaseModel):
+    code: Annotated[str | None, Field(title="Code")]
+    """
+    Enterprise USCC, null for catalog events
+    """
+    data: Annotated[dict[str, Any], Field(title="Data")]
+    id: Annotated[str, Field(title="Id")]
+    """
+    Stable event id (also the webhook-id header of deliveries)
+    """
+    occurred_at: Annotated[AwareDatetime, Field(title="Occurred At")]
+    region_code: Annotated[str | None, Field(title="Region Code")]
+    seq: Annotated[int, Field(title="Seq")]
+    """
+    Position in the feed; strictly increasing, gap-free
+    """
+    type: Annotated[str, Field(examples=["grade.changed"], title="Type")]
+
+
+class ChangesOut(BaseModel):
+    dataset_version: Annotated[int, Field(title="Dataset Version")]
+    """
+    The newest committed seq when this page was read
+    """
+    events: Annotated[list[ChangeEvent], Field(title="Events")]
+    next_after: Annotated[int, Field(title="Next After")]
+    """
+    Pass as `after` to continue; never skips an event
+    """
+
+
+AwardedBy = TypeAliasType("AwardedBy", Annotated[str, Field(max_length=200, title="Awarded By")])
+
+
+class CommendationIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    award_type: Annotated[
+        Literal[
+            "quality_award", "brand", "chief_quality_officer", "standard_self_declaration", "other"
+        ]
+        | None,
+        Field(title="Award Type"),
+    ] = None
+    awarded_by: Annotated[AwardedBy | None, Field(title="Awarded By")] = None
+    kind: Annotated[Literal["commendation"], Field(title="Kind")]
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    """
+    When it happened (for inspections: sampled on)
+    """
+    source_ref: Annotated[
+        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+    ]
+    """
+    The submitting agency's own reference; unique per agency (replays are no-ops)
+    """
+    title: Annotated[
+        str, Field(examples=["辽宁省省长质量奖"], max_length=200, min_length=1, title="Title")
+    ]
+
+
+Subject = TypeAliasType("Subject", Annotated[str, Field(max_length=500, title="Subject")])
+
+
+class ComplaintIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    channel: Annotated[
+        Literal["12365", "hotline", "web", "letter", "visit", "other"] | None,
+        Field(title="Channel"),
+    ] = None
+    kind: Annotated[Literal["complaint"], Field(title="Kind")]
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    """
+    When it happened (for inspections: sampled on)
+    """
+    received_on: Annotated[date | None, Field(title="Received On")] = None
+    """
+    Defaults to occurred_on
+    """
+    source_ref: Annotated[
+        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+    ]
+    """
+    The submitting agency's own reference; unique per agency (replays are no-ops)
+    """
+    subject: Annotated[Subject | None, Field(title="Subject")] = None
+    substantiated: Annotated[bool, Field(title="Substantiated")]
+
+
+class DeliveryOut(BaseModel):
+    attempts: Annotated[int, Field(title="Attempts")]
+    created_at: Annotated[AwareDatetime, Field(title="Created At")]
+    delivered_at: Annotated[AwareDatetime | None, Field(title="Delivered At")]
+    event_id: Annotated[str, Field(title="Event Id")]
+    event_seq: Annotated[int, Field(title="Event Seq")]
+    id: Annotated[int, Field(title="Id")]
+    last_error: Annotated[str | None, Field(title="Last Error")]
+    last_status: Annotated[int | None, Field(title="Last Status")]
+    next_attempt_at: Annotated[AwareDatetime | None, Field(title="Next Attempt At")]
+    state: Annotated[Literal["pending", "sending", "delivered", "failed"], Field(title="State")]
+
+
+class DeliveryPage(BaseModel):
+    items: Annotated[list[DeliveryOut], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class EnableIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    retry_failed: Annotated[bool | None, Field(title="Retry Failed")] = False
+    """
+    Also queue again the deliveries that exhausted retries
+    """
+
+
+Address = TypeAliasType("Address", Annotated[str, Field(max_length=300, title="Address")])
+
+
+Industry = TypeAliasType("Industry", Annotated[str, Field(max_length=100, title="Industry")])
+
+
+LegalRepresentative = TypeAliasType(
+    "LegalRepresentative", Annotated[str, Field(max_length=100, title="Legal Representative")]
+)
+
+
+RegionCode = TypeAliasType(
+    "RegionCode", Annotated[str, Field(pattern="^\\d{6}$", title="Region Code")]
+)
+"""
+GB/T 2260 division; defaults to positions 3-8 of the code
+"""
+
+
+class EnterpriseIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    address: Annotated[Address | None, Field(title="Address")] = None
+    established_on: Annotated[date | None, Field(title="Established On")] = None
+    industry: Annotated[Industry | None, Field(title="Industry")] = None
+    legal_representative: Annotated[
+        LegalRepresentative | None, Field(title="Legal Representative")
+    ] = None
+    name: Annotated[
+        str, Field(examples=["盘锦示例乳业有限公司"], max_length=200, min_length=1, title="Name")
+    ]
+    products: Annotated[list[str] | None, Field(max_length=100, title="Products")] = None
+    """
+    Catalog category codes
+    """
+    region_code: Annotated[RegionCode | None, Field(title="Region Code")] = None
+    """
+    GB/T 2260 division; defaults to positions 3-8 of the code
+    """
+
+
+class EnterpriseSummary(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    grade: Annotated[str | None, Field(title="Grade")]
+    name: Annotated[str, Field(title="Name")]
+    org_code: Annotated[str, Field(title="Org Code")]
+    products: Annotated[list[str], Field(title="Products")]
+    region_code: Annotated[str, Field(title="Region Code")]
+
+
+class FieldError(BaseModel):
+    expected: Annotated[str | None, Field(title="Expected")] = None
+    field: Annotated[str, Field(title="Field")]
+    message: Annotated[str, Field(title="Message")]
+    rule: Annotated[str, Field(title="Rule")]
+
+
+class FollowupIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    on: Annotated[date, Field(examples=["2026-06-01"], title="On")]
+    """
+    The day the step happened
+    """
+    result: Annotated[Literal["pass", "fail"] | None, Field(title="Result")] = None
+    """
+    Required for retest, recheck and recheck2
+    """
+    step: Annotated[
+        Literal[
+            "objection", "retest", "rectification_order", "recheck", "announcement", "recheck2"
+        ],
+        Field(title="Step"),
+    ]
+    """
+    objection (异议, Art.35) · retest (复检, Art.42) · rectification_order (责令整改, Art.45) · recheck (复查, Art.47) · announcement (公告, Art.48) · recheck2 (再次复查, Art.48)
+    """
+
+
+class GradeCounts(BaseModel):
+    A: Annotated[int | None, Field(title="A")] = 0
+    AA: Annotated[int | None, Field(title="Aa")] = 0
+    B: Annotated[int | None, Field(title="B")] = 0
+    C: Annotated[int | None, Field(title="C")] = 0
+    total: Annotated[int | None, Field(title="Total")] = 0
+    unclassified: Annotated[int | None, Field(title="Unclassified")] = 0
+
+
+class GradeGroup(BaseModel):
+    A: Annotated[int | None, Field(title="A")] = 0
+    AA: Annotated[int | None, Field(title="Aa")] = 0
+    B: Annotated[int | None, Field(title="B")] = 0
+    C: Annotated[int | None, Field(title="C")] = 0
+    key: Annotated[str, Field(title="Key")]
+    """
+    Division-code prefix of the group, e.g. `2111`
+    """
+    label: Annotated[str | None, Field(title="Label")]
+    """
+    Division name (GB/T 2260)
+    """
+    region_code: Annotated[str, Field(title="Region Code")]
+    """
+    The 6-digit division code, e.g. `211100`
+    """
+    total: Annotated[int | None, Field(title="Total")] = 0
+    unclassified: Annotated[int | None, Field(title="Unclassified")] = 0
+
+
+class GradeStats(BaseModel):
+    groups: Annotated[list[GradeGroup], Field(title="Groups")]
+    level: Annotated[Literal["province", "prefecture", "county"], Field(title="Level")]
+    region: Annotated[str | None, Field(title="Region")]
+    total: GradeCounts
+
+
+ProductCategory = TypeAliasType(
+    "ProductCategory",
+    Annotated[str, Field(examples=["dairy"], max_length=32, title="Product Category")],
+)
+"""
+Catalog category code
+"""
+
+
+ProductName = TypeAliasType(
+    "ProductName",
+    Annotated[str, Field(examples=["纯牛奶 250ml"], max_length=200, title="Product Name")],
+)
+
+
+class GtinIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    gtin: Annotated[
+        str, Field(examples=["6901234567892"], max_length=32, min_length=1, title="Gtin")
+    ]
+    """
+    GTIN-8, -12, -13 or -14; spaces and hyphens are ignored
+    """
+    product_category: Annotated[
+        ProductCategory | None, Field(examples=["dairy"], title="Product Category")
+    ] = None
+    """
+    Catalog category code
+    """
+    product_name: Annotated[
+        ProductName | None, Field(examples=["纯牛奶 250ml"], title="Product Name")
+    ] = None
+
+
+class GtinOut(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    gtin: Annotated[str, Field(title="Gtin")]
+    """
+    Canonical 14-digit form (shorter GTINs zero-padded)
+    """
+    product_category: Annotated[str | None, Field(title="Product Category")]
+    product_name: Annotated[str | None, Field(title="Product Name")]
+    registered_at: Annotated[AwareDatetime, Field(title="Registered At")]
+
+
+class GtinPage(BaseModel):
+    items: Annotated[list[GtinOut], Field(title="Items")]
+
+
+Description = TypeAliasType(
+    "Description", Annotated[str, Field(max_length=1000, title="Description")]
+)
+
+
+class IncidentIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    description: Annotated[Description | None, Field(title="Description")] = None
+    kind: Annotated[Literal["incident"], Field(title="Kind")]
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    """
+    When it happened (for inspections: sampled on)
+    """
+    severity: Annotated[Literal["minor", "major"], Field(title="Severity")]
+    source_ref: Annotated[
+        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+    ]
+    """
+    The submitting agency's own reference; unique per agency (replays are no-ops)
+    """
+
+
+BatchNo = TypeAliasType("BatchNo", Annotated[str, Field(max_length=64, title="Batch No")])
+
+
+FailedItem = TypeAliasType("FailedItem", Annotated[str, Field(max_length=200, min_length=1)])
+
+
+Lab = TypeAliasType("Lab", Annotated[str, Field(max_length=200, title="Lab")])
+
+
+ProductName1 = TypeAliasType(
+    "ProductName1", Annotated[str, Field(max_length=200, title="Product Name")]
+)
+
+
+class InspectionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    announced_on: Annotated[date | None, Field(title="Announced On")] = None
+    """
+    Provincial announcement (公告, Art.48)
+    """
+    batch_no: Annotated[BatchNo | None, Field(title="Batch No")] = None
+    failed_items: Annotated[
+        list[FailedItem] | None, Field(max_length=100, title="Failed Items")
+    ] = None
+    """
+    Required for a fail result
+    """
+    kind: Annotated[Literal["inspection"], Field(title="Kind")]
+    lab: Annotated[Lab | None, Field(title="Lab")] = None
+    level: Annotated[Literal["national", "provincial", "municipal", "county"], Field(title="Level")]
+    notified_on: Annotated[date | None, Field(title="Notified On")] = None
+    """
+    Result notified to the producer (starts the 15-day objection)
+    """
+    objection_filed_on: Annotated[date | None, Field(title="Objection Filed On")] = None
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    """
+    When it happened (for inspections: sampled on)
+    """
+    product_category: Annotated[
+        str, Field(examples=["dairy"], max_length=32, min_length=1, title="Product Category")
+    ]
+    """
+    Catalog category code
+    """
+    product_name: Annotated[ProductName1 | None, Field(title="Product Name")] = None
+    recheck2_on: Annotated[date | None, Field(title="Recheck2 On")] = None
+    recheck2_result: Annotated[Literal["pass", "fail"] | None, Field(title="Recheck2 Result")] = (
+        None
+    )
+    recheck_on: Annotated[date | None, Field(title="Recheck On")] = None
+    recheck_result: Annotated[Literal["pass", "fail"] | None, Field(title="Recheck Result")] = None
+    """
+    复查 result (Art.47)
+    """
+    rectification_ordered_on: Annotated[date | None, Field(title="Rectification Ordered On")] = None
+    refused: Annotated[bool | None, Field(title="Refused")] = False
+    """
+    Sampling refused (Art.21)
+    """
+    result: Annotated[Literal["pass", "fail"] | None, Field(title="Result")] = None
+    """
+    Required unless `refused`
+    """
+    retest_on: Annotated[date | None, Field(title="Retest On")] = None
+    retest_result: Annotated[Literal["pass", "fail"] | None, Field(title="Retest Result")] = None
+    """
+    复检 result — final (Order 18 Art.42)
+    """
+    source_ref: Annotated[
+        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+    ]
+    """
+    The submitting agency's own reference; unique per agency (replays are no-ops)
+    """
+
+
+CaseRef = TypeAliasType("CaseRef", Annotated[str, Field(max_length=100, title="Case Ref")])
+"""
+Groups the open/closed records of one case
+"""
+
+
+SupervisingAuthority = TypeAliasType(
+    "SupervisingAuthority", Annotated[str, Field(max_length=200, title="Supervising Authority")]
+)
+
+
+class KeyCaseIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    case_ref: Annotated[CaseRef | None, Field(title="Case Ref")] = None
+    """
+    Groups the open/closed records of one case
+    """
+    closed_on: Annotated[date | None, Field(title="Closed On")] = None
+    kind: Annotated[Literal["key_case"], Field(title="Kind")]
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    """
+    When it happened (for inspections: sampled on)
+    """
+    source_ref: Annotated[
+        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+    ]
+    """
+    The submitting agency's own reference; unique per agency (replays are no-ops)
+    """
+    state: Annotated[Literal["open", "closed"], Field(title="State")]
+    supervising_authority: Annotated[
+        SupervisingAuthority | None, Field(title="Supervising Authority")
+    ] = None
+
+
+LicenceNumber = TypeAliasType(
+    "LicenceNumber", Annotated[str, Field(max_length=100, title="Licence Number")]
+)
+
+
+class LicenceIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    kind: Annotated[Literal["licence"], Field(title="Kind")]
+    licence_number: Annotated[LicenceNumber | None, Field(title="Licence Number")] = None
+    licence_type: Annotated[
+        str,
+        Field(
+            examples=["production_licence", "ccc"],
+            max_length=64,
+            min_length=1,
+            title="Licence Type",
+        ),
+    ]
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    """
+    When it happened (for inspections: sampled on)
+    """
+    revoked: Annotated[bool | None, Field(title="Revoked")] = False
+    source_ref: Annotated[
+        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+    ]
+    """
+    The submitting agency's own reference; unique per agency (replays are no-ops)
+    """
+    valid_from: Annotated[date | None, Field(title="Valid From")] = None
+    valid_to: Annotated[date | None, Field(title="Valid To")] = None
+
+
+class ListIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    decided_on: Annotated[date, Field(title="Decided On")]
+    """
+    Listing date (列入日期); starts the 3-year period
+    """
+    defence_waived: Annotated[bool | None, Field(title="Defence Waived")] = False
+    """
+    The party answered or waived its defence before the 5 working days ran out
+    """
+    restricted_until: Annotated[date | None, Field(title="Restricted Until")] = None
+    """
+    End of a statutory restriction longer than 3 years (Art.21 extension)
+    """
+
+
+class MeOut(BaseModel):
+    id: Annotated[int, Field(title="Id")]
+    level: Annotated[str, Field(title="Level")]
+    """
+    national | province | prefecture | county
+    """
+    name: Annotated[str, Field(title="Name")]
+    region: Annotated[str, Field(title="Region")]
+    """
+    Division-code prefix of the jurisdiction; empty = national
+    """
+    scopes: Annotated[list[str], Field(title="Scopes")]
+
+
+class NotifyIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    notified_on: Annotated[date, Field(title="Notified On")]
+    """
+    Date of the prior notice (告知, Art.13)
+    """
+
+
+class OpenStepOut(BaseModel):
+    due: Annotated[date | None, Field(title="Due")]
+    overdue_days: Annotated[int | None, Field(title="Overdue Days")]
+    """
+    Days past `due` as of today; null if not late
+    """
+    rule: Annotated[str, Field(title="Rule")]
+    step: Annotated[str, Field(title="Step")]
+
+
+class OverdueStepOut(BaseModel):
+    days_overdue: Annotated[int, Field(title="Days Overdue")]
+    due: Annotated[date, Field(title="Due")]
+    rule: Annotated[str, Field(title="Rule")]
+    step: Annotated[str, Field(title="Step")]
+
+
+class PageEnterpriseSummary(BaseModel):
+    dataset_version: Annotated[int | None, Field(title="Dataset Version")] = None
+    """
+    Feed seq the data reflects (see /v1/changes)
+    """
+    items: Annotated[list[EnterpriseSummary], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+    """
+    Pass as `cursor` for the next page; null on the last
+    """
+
+
+class PassRateRow(BaseModel):
+    below_target: Annotated[bool | None, Field(title="Below Target")]
+    """
+    rate < target; null without a target
+    """
+    failed: Annotated[int, Field(title="Failed")]
+    inspections: Annotated[int, Field(title="Inspections")]
+    key: Annotated[str, Field(title="Key")]
+    label: Annotated[str | None, Field(title="Label")]
+    passed: Annotated[int, Field(title="Passed")]
+    rate: Annotated[float | None, Field(title="Rate")]
+    """
+    passed / inspections, 4 decimals; null when none
+    """
+
+
+class PassRateStats(BaseModel):
+    from_: Annotated[date | None, Field(alias="from", title="From")]
+    group_by: Annotated[Literal["product", "region", "level", "month"], Field(title="Group By")]
+    groups: Annotated[list[PassRateRow], Field(title="Groups")]
+    region: Annotated[str | None, Field(title="Region")]
+    target: Annotated[float | None, Field(title="Target")]
+    to: Annotated[date | None, Field(title="To")]
+    total: PassRateRow
+
+
+FineAmount = TypeAliasType("FineAmount", Annotated[float, Field(ge=0.0, title="Fine Amount")])
+"""
+Yuan; required when penalty_types has `fine`
+"""
+
+
+LegalBasis = TypeAliasType("LegalBasis", Annotated[str, Field(max_length=500, title="Legal Basis")])
+
+
+class PenaltyIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    decided_on: Annotated[date | None, Field(title="Decided On")] = None
+    """
+    Defaults to occurred_on
+    """
+    decision_number: Annotated[
+        str,
+        Field(
+            examples=["盘市监罚〔2026〕12号"], max_length=100, min_length=1, title="Decision Number"
+        ),
+    ]
+    fine_amount: Annotated[FineAmount | str | None, Field(title="Fine Amount")] = None
+    """
+    Yuan; required when penalty_types has `fine`
+    """
+    heavier: Annotated[bool | None, Field(title="Heavier")] = False
+    """
+    较重行政处罚 (Order 44 Art.2)
+    """
+    kind: Annotated[Literal["penalty"], Field(title="Kind")]
+    legal_basis: Annotated[LegalBasis | None, Field(title="Legal Basis")] = None
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    """
+    When it happened (for inspections: sampled on)
+    """
+    penalty_types: Annotated[
+        list[
+            Literal[
+                "warning",
+                "fine",
+                "confiscation",
+                "suspension",
+                "licence_revocation",
+                "business_restriction",
+                "closure",
+                "practice_restriction",
+            ]
+        ],
+        Field(max_length=8, min_length=1, title="Penalty Types"),
+    ]
+    police_referral: Annotated[bool | None, Field(title="Police Referral")] = False
+    """
+    移送公安
+    """
+    source_ref: Annotated[
+        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+    ]
+    """
+    The submitting agency's own reference; unique per agency (replays are no-ops)
+    """
+
+
+class PlanItem(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    due_on: Annotated[date, Field(title="Due On")]
+    grade: Annotated[Literal["AA", "A", "B", "C"], Field(title="Grade")]
+    inspections_per_year: Annotated[float, Field(title="Inspections Per Year")]
+    last_inspection_on: Annotated[date | None, Field(title="Last Inspection On")]
+    """
+    null: never inspected (due now)
+    """
+    mode: Annotated[str, Field(title="Mode")]
+    name: Annotated[str, Field(title="Name")]
+    overdue_days: Annotated[int, Field(title="Overdue Days")]
+    """
+    Days past due on `today`; 0 when not yet due
+    """
+    region_code: Annotated[str, Field(title="Region Code")]
+    risk_level: Annotated[Literal["I", "II", "III"] | None, Field(title="Risk Level")]
+    ruleset: Annotated[str, Field(title="Ruleset")]
+
+
+class PlanPage(BaseModel):
+    from_: Annotated[date | None, Field(alias="from", title="From")]
+    items: Annotated[list[PlanItem], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+    to: Annotated[date, Field(title="To")]
+    today: Annotated[date, Field(title="Today")]
+
+
+class Problem(BaseModel):
+    detail: Annotated[str, Field(title="Detail")]
+    errors: Annotated[list[FieldError] | None, Field(title="Errors", validate_default=True)] = []
+    rule: Annotated[str | None, Field(title="Rule")] = None
+    status: Annotated[int, Field(title="Status")]
+    title: Annotated[str, Field(title="Title")]
+    type: Annotated[str, Field(title="Type")]
+
+
+class ProducerOut(BaseModel):
+    blacklisted: Annotated[bool, Field(title="Blacklisted")]
+    code: Annotated[str, Field(title="Code")]
+    grade: Annotated[str | None, Field(title="Grade")]
+    """
+    Current supervision class AA/A/B/C
+    """
+    name: Annotated[str, Field(title="Name")]
+    region_code: Annotated[str, Field(title="Region Code")]
+    region_name: Annotated[str | None, Field(title="Region Name")]
+    ruleset: Annotated[str | None, Field(title="Ruleset")]
+
+
+class ProposeIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    category: Annotated[
+        Literal[
+            "food_safety",
+            "drug_safety",
+            "quality_safety",
+            "consumer_rights",
+            "fair_competition",
+            "market_order",
+            "penalty_refusal",
+        ],
+        Field(title="Category"),
+    ]
+    """
+    Order 44 Art.5-11 category
+    """
+    code: Annotated[
+        str, Field(examples=["91211100000123457K"], max_length=40, min_length=1, title="Code")
+    ]
+    """
+    USCC (any spelling) or organization code of a registered enterprise
+    """
+    fault_basis: Annotated[
+        str,
+        Field(
+            examples=["当事人明知产品不合格仍继续销售，未能提供证据证明其没有主观故意"],
+            max_length=1000,
+            min_length=1,
+            title="Fault Basis",
+        ),
+    ]
+    """
+    The finding on subjective fault (主观过错): why the party cannot show it acted without intent (Art.12). Internal, not public
+    """
+    legal_basis: Annotated[
+        str,
+        Field(
+            examples=["《市场监督管理严重违法失信名单管理办法》第七条第三项"],
+            max_length=500,
+            min_length=1,
+            title="Legal Basis",
+        ),
+    ]
+    """
+    列入依据 (public)
+    """
+    penalty_record_id: Annotated[int, Field(gt=0, title="Penalty Record Id")]
+    """
+    The heavier administrative penalty the listing rests on (Art.2)
+    """
+    proposed_on: Annotated[date | None, Field(title="Proposed On")] = None
+    """
+    Day the procedure began; defaults to today and cannot be after it. Lets an agency record a procedure that already happened, each later step with its own date
+    """
+    reason: Annotated[
+        str,
+        Field(
+            examples=["产品经省级监督抽查不合格，公告后复查仍不合格"],
+            max_length=1000,
+            min_length=1,
+            title="Reason",
+        ),
+    ]
+    """
+    列入事由 (public)
+    """
+    remedy: Annotated[
+        str,
+        Field(
+            examples=["可自收到决定书之日起六十日内申请行政复议，或六个月内提起行政诉讼"],
+            max_length=500,
+            min_length=1,
+            title="Remedy",
+        ),
+    ]
+    """
+    救济途径和期限: how and by when the party can seek review (public, Art.13)
+    """
+
+
+class PublicEntry(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    authority: Annotated[str, Field(title="Authority")]
+    """
+    Deciding authority (作出决定的机关)
+    """
+    category: Annotated[str, Field(title="Category")]
+    """
+    Order 44 Art.5-11 category
+    """
+    code: Annotated[str, Field(title="Code")]
+    """
+    Unified social credit code
+    """
+    decided_on: Annotated[date | None, Field(title="Decided On")]
+    """
+    Listing date (列入日期)
+    """
+    expires_on: Annotated[date | None, Field(title="Expires On")]
+    """
+    End of the listing period (Art.21)
+    """
+    legal_basis: Annotated[str, Field(title="Legal Basis")]
+    """
+    列入依据
+    """
+    name: Annotated[str, Field(title="Name")]
+    """
+    Enterprise name
+    """
+    reason: Annotated[str, Field(title="Reason")]
+    """
+    列入事由
+    """
+    region_code: Annotated[str, Field(title="Region Code")]
+    remedy: Annotated[str, Field(title="Remedy")]
+    """
+    救济途径和期限
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[date | None, Field(title="Removed On")]
+    """
+    Removal date (移出日期)
+    """
+    status: Annotated[Literal["listed", "removed"], Field(title="Status")]
+
+
+class PublicRemoval(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    category: Annotated[str, Field(title="Category")]
+    """
+    Order 44 Art.5-11 category
+    """
+    code: Annotated[str, Field(title="Code")]
+    """
+    Unified social credit code
+    """
+    decided_on: Annotated[date | None, Field(title="Decided On")]
+    """
+    Listing date (列入日期)
+    """
+    name: Annotated[str, Field(title="Name")]
+    """
+    Enterprise name
+    """
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")]
+    """
+    Authority that decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[date | None, Field(title="Removed On")]
+    """
+    Removal date (移出日期)
+    """
+    status: Annotated[Literal["removed"], Field(title="Status")]
+
+
+class PublishIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    published_on: Annotated[date | None, Field(title="Published On")] = None
+    """
+    Defaults to today (Art.14)
+    """
+
+
+class PushIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    pushed_on: Annotated[date | None, Field(title="Pushed On")] = None
+    """
+    Day pushed to the registration province; defaults to today
+    """
+    received_on: Annotated[date | None, Field(title="Received On")] = None
+    """
+    Day the registration province received it; defaults to pushed_on. Publication is due 10 working days after it (Art.14)
+    """
+
+
+class ReasonOut(BaseModel):
+    grade: Annotated[str, Field(title="Grade")]
+    record_ids: Annotated[list[int], Field(title="Record Ids")]
+    rule: Annotated[str, Field(title="Rule")]
+    text: Annotated[str, Field(title="Text")]
+    text_en: Annotated[str, Field(title="Text En")]
+
+
+ProductCategory1 = TypeAliasType(
+    "ProductCategory1", Annotated[str, Field(max_length=32, title="Product Category")]
+)
+
+
+class RecallIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    kind: Annotated[Literal["recall"], Field(title="Kind")]
+    mode: Annotated[Literal["voluntary", "ordered"], Field(title="Mode")]
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    """
+    When it happened (for inspections: sampled on)
+    """
+    product_category: Annotated[ProductCategory1 | None, Field(title="Product Category")] = None
+    product_name: Annotated[ProductName1 | None, Field(title="Product Name")] = None
+    refused_or_delayed: Annotated[bool | None, Field(title="Refused Or Delayed")] = False
+    """
+    An ordered recall refused or delayed (Order 44 Art.8)
+    """
+    source_ref: Annotated[
+        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+    ]
+    """
+    The submitting agency's own reference; unique per agency (replays are no-ops)
+    """
+
+
+class Receipt(BaseModel):
+    alg: Annotated[Literal["HMAC-SHA256"], Field(title="Alg")] = "HMAC-SHA256"
+    count: Annotated[int, Field(title="Count")]
+    dataset_version: Annotated[int, Field(title="Dataset Version")]
+    hits: Annotated[list[str], Field(title="Hits")]
+    """
+    Codes found listed, sorted
+    """
+    issued_at: Annotated[str, Field(title="Issued At")]
+    request_sha256: Annotated[str, Field(title="Request Sha256")]
+    """
+    sha256 of the codes as sent, joined by newlines
+    """
+    signature: Annotated[str, Field(title="Signature")]
+    token: Annotated[str, Field(title="Token")]
+    """
+    The receipt in one string, for GET /public/v1/screen/verify
+    """
+
+
+class RefuseRepairIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    refused_on: Annotated[date | None, Field(title="Refused On")] = None
+    """
+    Day the application was not accepted or early removal was refused
+    """
+
+
+class RejectedCode(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    expected: Annotated[str | None, Field(title="Expected")] = None
+    index: Annotated[int, Field(title="Index")]
+    message: Annotated[str, Field(title="Message")]
+    rule: Annotated[str, Field(title="Rule")]
+
+
+class RejectedItem(BaseModel):
+    errors: Annotated[list[dict[str, Any]], Field(title="Errors")]
+    index: Annotated[int, Field(title="Index")]
+    """
+    0-based position of the item in the batch
+    """
+    line: Annotated[int | None, Field(title="Line")] = None
+    """
+    1-based NDJSON line
+    """
+    source_ref: Annotated[str | None, Field(title="Source Ref")] = None
+
+
+class RemoveIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    reason: Annotated[Literal["repaired", "overturned", "error"], Field(title="Reason")]
+    """
+    repaired: credit repair after ≥ 1 year (Art.16); overturned: the penalty was revoked (Art.19); error: listed in error
+    """
+    removed_on: Annotated[date, Field(title="Removed On")]
+
+
+class RestoreIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    restored_on: Annotated[date, Field(title="Restored On")]
+    """
+    The period restarts on this date (Art.20)
+    """
+
+
+class RuleOut(BaseModel):
+    basis: Annotated[str | None, Field(title="Basis")]
+    effect: Annotated[Literal["cap", "require"], Field(title="Effect")]
+    grade: Annotated[Literal["AA", "A", "B", "C"], Field(title="Grade")]
+    id: Annotated[str, Field(title="Id")]
+    text: Annotated[str, Field(title="Text")]
+    text_en: Annotated[str, Field(title="Text En")]
+
+
+class RuleSetDetail(BaseModel):
+    active: Annotated[bool, Field(title="Active")]
+    """
+    New grades are computed with this rule set
+    """
+    basis: Annotated[str | None, Field(title="Basis")]
+    body: Annotated[str, Field(title="Body")]
+    """
+    The TOML text as published
+    """
+    builtin: Annotated[bool, Field(title="Builtin")]
+    """
+    Shipped with the service (cannot be replaced)
+    """
+    id: Annotated[str, Field(title="Id")]
+    published_at: Annotated[AwareDatetime | None, Field(title="Published At")]
+    published_by: Annotated[int | None, Field(title="Published By")]
+    """
+    Agency id of the publisher
+    """
+    rule_count: Annotated[int, Field(title="Rule Count")]
+    """
+    Number of rules
+    """
+    rules: Annotated[list[RuleOut], Field(title="Rules")]
+    title: Annotated[str, Field(title="Title")]
+    title_zh: Annotated[str | None, Field(title="Title Zh")]
+
+
+class RuleSetOut(BaseModel):
+    active: Annotated[bool, Field(title="Active")]
+    """
+    New grades are computed with this rule set
+    """
+    basis: Annotated[str | None, Field(title="Basis")]
+    builtin: Annotated[bool, Field(title="Builtin")]
+    """
+    Shipped with the service (cannot be replaced)
+    """
+    id: Annotated[str, Field(title="Id")]
+    published_at: Annotated[AwareDatetime | None, Field(title="Published At")]
+    published_by: Annotated[int | None, Field(title="Published By")]
+    """
+    Agency id of the publisher
+    """
+    rule_count: Annotated[int, Field(title="Rule Count")]
+    """
+    Number of rules
+    """
+    title: Annotated[str, Field(title="Title")]
+    title_zh: Annotated[str | None, Field(title="Title Zh")]
+
+
+class ScreenError(BaseModel):
+    expected: Annotated[str | None, Field(title="Expected")] = None
+    message: Annotated[str, Field(title="Message")]
+    rule: Annotated[str, Field(title="Rule")]
+
+
+class ScreenResult(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    """
+    The canonical code (the USCC when the registry knows it)
+    """
+    error: ScreenError | None = None
+    """
+    Present when not valid
+    """
+    grade: Annotated[Literal["AA", "A", "B", "C"] | None, Field(title="Grade")]
+    input: Annotated[str | None, Field(title="Input")] = None
+    """
+    The code as sent, present only when it differs from `code`
+    """
+    known: Annotated[bool, Field(title="Known")]
+    """
+    The enterprise is registered here
+    """
+    listed: Annotated[bool, Field(title="Listed")]
+    valid: Annotated[bool, Field(title="Valid")]
+
+
+class SecondRecheckWindow(BaseModel):
+    closes_on: Annotated[date, Field(title="Closes On")]
+    opens_on: Annotated[date, Field(title="Opens On")]
+
+
+class StatusIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    reason: Annotated[str, Field(max_length=500, min_length=1, title="Reason")]
+    status: Annotated[Literal["overturned", "withdrawn"], Field(title="Status")]
+    """
+    overturned: revoked on administrative review or by a court (复议/诉讼撤销); withdrawn: entered in error
+    """
+
+
+class SupervisionOut(BaseModel):
+    accountability_interview: Annotated[bool, Field(title="Accountability Interview")]
+    inspections_per_year: Annotated[float | None, Field(title="Inspections Per Year")]
+    key_supervised: Annotated[bool, Field(title="Key Supervised")]
+    mode: Annotated[str, Field(title="Mode")]
+    mode_zh: Annotated[str, Field(title="Mode Zh")]
+    rectification_required: Annotated[bool, Field(title="Rectification Required")]
+    risk_level: Annotated[str | None, Field(title="Risk Level")]
+
+
+class TransitionOut(BaseModel):
+    agency_id: Annotated[int | None, Field(title="Agency Id")]
+    at: Annotated[AwareDatetime, Field(title="At")]
+    data: Annotated[dict[str, Any], Field(title="Data")]
+    on: Annotated[date, Field(title="On")]
+    transition: Annotated[str, Field(title="Transition")]
+
+
+class TriggerOut(BaseModel):
+    article: Annotated[str, Field(title="Article")]
+    record_ids: Annotated[list[int], Field(title="Record Ids")]
+    rule: Annotated[str, Field(title="Rule")]
+    text: Annotated[str, Field(title="Text")]
+    text_en: Annotated[str, Field(title="Text En")]
+
+
+class UndoneRemovalOut(BaseModel):
+    authority: Annotated[str | None, Field(title="Authority")]
+    reason: Annotated[str, Field(title="Reason")]
+    removed_on: Annotated[date, Field(title="Removed On")]
+    restored_on: Annotated[date, Field(title="Restored On")]
+
+
+class ValidationError(BaseModel):
+    ctx: Annotated[dict[str, Any] | None, Field(title="Context")] = None
+    input: Annotated[Any | None, Field(title="Input")] = None
+    loc: Annotated[list[str | int], Field(title="Location")]
+    msg: Annotated[str, Field(title="Message")]
+    type: Annotated[str, Field(title="Error Type")]
+
+
+class VerifyOut(BaseModel):
+    authentic: Annotated[bool, Field(title="Authentic")]
+    detail: Annotated[str, Field(title="Detail")]
+    receipt: Annotated[dict[str, Any] | None, Field(title="Receipt")] = None
+
+
+class WarningOut(BaseModel):
+    message: Annotated[str, Field(title="Message")]
+    record_ids: Annotated[list[int], Field(title="Record Ids")]
+    rule: Annotated[str, Field(title="Rule")]
+
+
+class WatchlistCodesIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    codes: Annotated[list[str], Field(max_length=100000, title="Codes")]
+
+
+class WatchlistDetail(BaseModel):
+    codes: Annotated[list[str], Field(title="Codes")]
+    """
+    One page of codes, in code order
+    """
+    count: Annotated[int, Field(title="Count")]
+    created_at: Annotated[AwareDatetime, Field(title="Created At")]
+    id: Annotated[int, Field(title="Id")]
+    name: Annotated[str, Field(title="Name")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class WatchlistIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    codes: Annotated[list[str], Field(max_length=100000, title="Codes")]
+    """
+    USCCs (any spelling) or 9-character org codes of registered enterprises
+    """
+    name: Annotated[
+        str, Field(examples=["供应商名单 2026"], max_length=200, min_length=1, title="Name")
+    ]
+
+
+class WatchlistOut(BaseModel):
+    count: Annotated[int, Field(title="Count")]
+    created_at: Annotated[AwareDatetime, Field(title="Created At")]
+    id: Annotated[int, Field(title="Id")]
+    name: Annotated[str, Field(title="Name")]
+
+
+class WatchlistWritten(BaseModel):
+    accepted: Annotated[int, Field(title="Accepted")]
+    """
+    Distinct valid codes now in the watchlist
+    """
+    count: Annotated[int, Field(title="Count")]
+    created_at: Annotated[AwareDatetime, Field(title="Created At")]
+    id: Annotated[int, Field(title="Id")]
+    name: Annotated[str, Field(title="Name")]
+    rejected: Annotated[list[RejectedCode], Field(title="Rejected")]
+
+
+Region = TypeAliasType(
+    "Region", Annotated[str, Field(examples=["2111"], pattern="^\\d{1,6}$", title="Region")]
+)
+"""
+Division-code prefix
+"""
+
+
+class WebhookIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    events: Annotated[
+        list[str] | None,
+        Field(examples=[["blacklist.", "grade.changed"]], max_length=50, title="Events"),
+    ] = None
+    """
+    Event types; `blacklist.` or `blacklist.*` match a prefix; empty = all
+    """
+    region: Annotated[Region | None, Field(examples=["2111"], title="Region")] = None
+    """
+    Division-code prefix
+    """
+    secret: Annotated[
+        str,
+        Field(
+            examples=["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+            max_length=200,
+            min_length=16,
+            title="Secret",
+        ),
+    ]
+    """
+    HMAC key. `whsec_<base64>` secrets are used as Standard Webhooks keys (the base64-decoded bytes); any other string is used as its UTF-8 bytes. Never returned after creation.
+    """
+    url: Annotated[
+        str,
+        Field(examples=["https://bank.example.com/hooks/qcredit"], max_length=2000, title="Url"),
+    ]
+    """
+    http(s) URL; must resolve to public addresses
+    """
+    watchlist_id: Annotated[int | None, Field(title="Watchlist Id")] = None
+    """
+    Only events about codes in this watchlist (yours)
+    """
+
+
+class WebhookOut(BaseModel):
+    active: Annotated[bool, Field(title="Active")]
+    consecutive_failures: Annotated[int, Field(title="Consecutive Failures")]
+    created_at: Annotated[AwareDatetime, Field(title="Created At")]
+    cursor_seq: Annotated[int, Field(title="Cursor Seq")]
+    """
+    Events up to this seq have been queued for delivery
+    """
+    disabled_at: Annotated[AwareDatetime | None, Field(title="Disabled At")]
+    events: Annotated[list[str], Field(title="Events")]
+    id: Annotated[int, Field(title="Id")]
+    region: Annotated[str | None, Field(title="Region")]
+    url: Annotated[str, Field(title="Url")]
+    watchlist_id: Annotated[int | None, Field(title="Watchlist Id")]
+
+
+class BatchOut(BaseModel):
+    accepted: Annotated[int, Field(title="Accepted")]
+    duplicate_indexes: Annotated[list[int], Field(title="Duplicate Indexes")]
+    duplicates: Annotated[int, Field(title="Duplicates")]
+    ids: Annotated[list[int | None], Field(title="Ids")]
+    """
+    Per item, in request order: the record id kept (new or the original for a duplicate), null when rejected
+    """
+    received: Annotated[int, Field(title="Received")]
+    rejected: Annotated[list[RejectedItem], Field(title="Rejected")]
+    warnings: Annotated[list[BatchWarning], Field(title="Warnings")]
+
+
+class CandidateOut(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    grade: Annotated[str | None, Field(title="Grade")]
+    name: Annotated[str, Field(title="Name")]
+    record_ids: Annotated[list[int], Field(title="Record Ids")]
+    """
+    Every record that qualifies the enterprise
+    """
+    region_code: Annotated[str, Field(title="Region Code")]
+    triggers: Annotated[list[TriggerOut], Field(title="Triggers")]
+
+
+class ClassificationOut(BaseModel):
+    as_of: Annotated[date, Field(title="As Of")]
+    code: Annotated[str, Field(title="Code")]
+    grade: Annotated[Literal["AA", "A", "B", "C"], Field(title="Grade")]
+    known_at: Annotated[AwareDatetime | None, Field(title="Known At")] = None
+    reasons: Annotated[list[ReasonOut], Field(title="Reasons")]
+    ruleset: Annotated[str, Field(title="Ruleset")]
+    supervision: SupervisionOut
+
+
+class DeadlinesOut(BaseModel):
+    final_result: Annotated[Literal["pass", "fail"] | None, Field(title="Final Result")]
+    objection_deadline: Annotated[date | None, Field(title="Objection Deadline")]
+    """
+    notified_on + 15 days (Art.36)
+    """
+    open_steps: Annotated[list[OpenStepOut], Field(title="Open Steps")]
+    recheck_deadline: Annotated[date | None, Field(title="Recheck Deadline")]
+    """
+    order + 75 days (Art.47)
+    """
+    rectification_due: Annotated[date | None, Field(title="Rectification Due")]
+    """
+    order + 60 days (Art.45)
+    """
+    second_recheck_window: SecondRecheckWindow | None
+    """
+    60-90 days after the announcement (Art.48)
+    """
+
+
+class EnterpriseOut(BaseModel):
+    address: Annotated[str | None, Field(title="Address")]
+    blacklisted: Annotated[bool, Field(title="Blacklisted")]
+    classification: ClassificationOut | None
+    code: Annotated[str, Field(title="Code")]
+    created_at: Annotated[AwareDatetime, Field(title="Created At")]
+    established_on: Annotated[date | None, Field(title="Established On")]
+    industry: Annotated[str | None, Field(title="Industry")]
+    legal_representative: Annotated[str | None, Field(title="Legal Representative")]
+    name: Annotated[str, Field(title="Name")]
+    org_code: Annotated[str, Field(title="Org Code")]
+    products: Annotated[list[str], Field(title="Products")]
+    region_code: Annotated[str, Field(title="Region Code")]
+    region_name: Annotated[str | None, Field(title="Region Name")]
+    updated_at: Annotated[AwareDatetime, Field(title="Updated At")]
+
+
+class EntryOut(BaseModel):
+    allowed_transitions: Annotated[list[str], Field(title="Allowed Transitions")]
+    approval_required: Annotated[bool, Field(title="Approval Required")]
+    approved_by: Annotated[int | None, Field(title="Approved By")]
+    approved_on: Annotated[date | None, Field(title="Approved On")]
+    authority: Annotated[str, Field(title="Authority")]
+    category: Annotated[str, Field(title="Category")]
+    code: Annotated[str, Field(title="Code")]
+    created_at: Annotated[AwareDatetime, Field(title="Created At")]
+    cross_province: Annotated[bool, Field(title="Cross Province")]
+    """
+    Registered outside the deciding authority's province (Art.14)
+    """
+    decided_on: Annotated[date | None, Field(title="Decided On")]
+    defence_ends_on: Annotated[date | None, Field(title="Defence Ends On")]
+    """
+    Last day of the 5-working-day defence window (Art.13)
+    """
+    defence_waived: Annotated[bool, Field(title="Defence Waived")]
+    expires_on: Annotated[date | None, Field(title="Expires On")]
+    fault_basis: Annotated[str, Field(title="Fault Basis")]
+    """
+    Subjective-fault finding (Art.12)
+    """
+    id: Annotated[int, Field(title="Id")]
+    legal_basis: Annotated[str, Field(title="Legal Basis")]
+    name: Annotated[str | None, Field(title="Name")]
+    notified_on: Annotated[date | None, Field(title="Notified On")]
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    proposed_on: Annotated[date, Field(title="Proposed On")]
+    proposer_agency_id: Annotated[int, Field(title="Proposer Agency Id")]
+    proposer_level: Annotated[str, Field(title="Proposer Level")]
+    publication_overdue: Annotated[bool, Field(title="Publication Overdue")]
+    publish_by: Annotated[date | None, Field(title="Publish By")]
+    """
+    Art.14: 20 working days after the decision; across provinces 10 working days after the registration province received the push
+    """
+    published_on: Annotated[date | None, Field(title="Published On")]
+    push_by: Annotated[date | None, Field(title="Push By")]
+    """
+    Cross-province: push to the registration province due (10 working days)
+    """
+    push_overdue: Annotated[bool, Field(title="Push Overdue")]
+    push_received_on: Annotated[date | None, Field(title="Push Received On")]
+    pushed_on: Annotated[date | None, Field(title="Pushed On")]
+    reason: Annotated[str, Field(title="Reason")]
+    region_code: Annotated[str, Field(title="Region Code")]
+    remedy: Annotated[str, Field(title="Remedy")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")]
+    """
+    Who decided the removal (public)
+    """
+    removal_reason: Annotated[str | None, Field(title="Removal Reason")]
+    removed_on: Annotated[date | None, Field(title="Removed On")]
+    repair_accept_by: Annotated[date | None, Field(title="Repair Accept By")]
+    """
+    Acceptance due: 2 working days
+    """
+    repair_acceptance_overdue: Annotated[bool, Field(title="Repair Acceptance Overdue")]
+    repair_accepted_on: Annotated[date | None, Field(title="Repair Accepted On")]
+    repair_applied_on: Annotated[date | None, Field(title="Repair Applied On")]
+    """
+    Credit-repair application (Art.17)
+    """
+    repair_decide_by: Annotated[date | None, Field(title="Repair Decide By")]
+    """
+    Decision due: 15 working days after acceptance
+    """
+    repair_decision_overdue: Annotated[bool, Field(title="Repair Decision Overdue")]
+    repair_refused_on: Annotated[date | None, Field(title="Repair Refused On")]
+    restored_on: Annotated[date | None, Field(title="Restored On")]
+    restricted_until: Annotated[date | None, Field(title="Restricted Until")]
+    """
+    End of a statutory restriction that extends the listing (Art.21)
+    """
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    stop_publication_by: Annotated[date | None, Field(title="Stop Publication By")]
+    """
+    Art.18/19: publication of a removed listing stops within 3 working days
+    """
+    transitions: Annotated[
+        list[TransitionOut] | None, Field(title="Transitions", validate_default=True)
+    ] = []
+    undone_removals: Annotated[list[UndoneRemovalOut], Field(title="Undone Removals")]
+    """
+    Repair removals undone by a restoration (Art.20); the listing was not in force between each removed_on and restored_on
+    """
+    updated_at: Annotated[AwareDatetime, Field(title="Updated At")]
+
+
+class GradeChangeOut(BaseModel):
+    as_of: Annotated[date, Field(title="As Of")]
+    """
+    The evaluation date that produced it
+    """
+    at: Annotated[AwareDatetime, Field(title="At")]
+    """
+    When the registry stored the change
+    """
+    from_: Annotated[Literal["AA", "A", "B", "C"] | None, Field(alias="from", title="From")]
+    """
+    null for the first grade
+    """
+    id: Annotated[int, Field(title="Id")]
+    reasons: Annotated[list[ReasonOut], Field(title="Reasons")]
+    ruleset: Annotated[str, Field(title="Ruleset")]
+    to: Annotated[Literal["AA", "A", "B", "C"], Field(title="To")]
+    trigger: Annotated[str, Field(title="Trigger")]
+    """
+    What caused the re-evaluation: record, enterprise, blacklist, catalog, ruleset, recompute…
+    """
+
+
+class GradeHistoryPage(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    items: Annotated[list[GradeChangeOut], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class GtinLookupOut(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    gtin: Annotated[str, Field(title="Gtin")]
+    """
+    Canonical 14-digit form (shorter GTINs zero-padded)
+    """
+    producer: ProducerOut
+    product_category: Annotated[str | None, Field(title="Product Category")]
+    product_name: Annotated[str | None, Field(title="Product Name")]
+    registered_at: Annotated[AwareDatetime, Field(title="Registered At")]
+
+
+class HTTPValidationError(BaseModel):
+    detail: Annotated[list[ValidationError] | None, Field(title="Detail")] = None
+
+
+class OverdueItem(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    notified_on: Annotated[date | None, Field(title="Notified On")]
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    product_category: Annotated[str | None, Field(title="Product Category")]
+    record_id: Annotated[int, Field(title="Record Id")]
+    region_code: Annotated[str, Field(title="Region Code")]
+    steps: Annotated[list[OverdueStepOut], Field(title="Steps")]
+
+
+class OverduePage(BaseModel):
+    items: Annotated[list[OverdueItem], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class PageCandidateOut(BaseModel):
+    dataset_version: Annotated[int | None, Field(title="Dataset Version")] = None
+    """
+    Feed seq the data reflects (see /v1/changes)
+    """
+    items: Annotated[list[CandidateOut], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+    """
+    Pass as `cursor` for the next page; null on the last
+    """
+
+
+class PageEntryOut(BaseModel):
+    dataset_version: Annotated[int | None, Field(title="Dataset Version")] = None
+    """
+    Feed seq the data reflects (see /v1/changes)
+    """
+    items: Annotated[list[EntryOut], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+    """
+    Pass as `cursor` for the next page; null on the last
+    """
+
+
+class PublicLookup(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    entries: Annotated[list[PublicEntry | PublicRemoval], Field(title="Entries")]
+    """
+    Newest first; a listing restored after a fraudulent repair (Art.20) is followed by the removal record that was published before it
+    """
+    listed: Annotated[bool, Field(title="Listed")]
+    """
+    A published listing is in force today
+    """
+
+
+class PublicPage(BaseModel):
+    items: Annotated[list[PublicEntry | PublicRemoval], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class RecordOut(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    agency_id: Annotated[int, Field(title="Agency Id")]
+    code: Annotated[str, Field(title="Code")]
+    deadlines: DeadlinesOut | None = None
+    id: Annotated[int, Field(title="Id")]
+    kind: Annotated[
+        Literal[
+            "inspection",
+            "penalty",
+            "complaint",
+            "incident",
+            "recall",
+            "commendation",
+            "licence",
+            "key_case",
+        ],
+        Field(title="Kind"),
+    ]
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    recorded_at: Annotated[AwareDatetime, Field(title="Recorded At")]
+    source_ref: Annotated[str, Field(title="Source Ref")]
+    status: Annotated[
+        Literal["active", "overturned", "withdrawn", "superseded"], Field(title="Status")
+    ]
+    status_changed_at: Annotated[AwareDatetime | None, Field(title="Status Changed At")]
+    status_reason: Annotated[str | None, Field(title="Status Reason")]
+    superseded_by: Annotated[int | None, Field(title="Superseded By")] = None
+    supersedes_id: Annotated[int | None, Field(title="Supersedes Id")]
+    version: Annotated[int, Field(title="Version")]
+    warnings: Annotated[list[WarningOut] | None, Field(title="Warnings")] = None
+
+
+class RecordPage(BaseModel):
+    items: Annotated[list[RecordOut], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class RuleSetList(BaseModel):
+    active: Annotated[str, Field(title="Active")]
+    items: Annotated[list[RuleSetOut], Field(title="Items")]
+
+
+class ScreenOut(BaseModel):
+    dataset_version: Annotated[int, Field(title="Dataset Version")]
+    """
+    Change-feed seq the answer reflects
+    """
+    receipt: Receipt
+    results: Annotated[list[ScreenResult], Field(title="Results")]
+
+
+class WatchlistList(BaseModel):
+    items: Annotated[list[WatchlistOut], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")] = None
+
+
+class WebhookList(BaseModel):
+    items: Annotated[list[WebhookOut], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")] = None
+
+
+class HistoryOut(BaseModel):
+    current_id: Annotated[int, Field(title="Current Id")]
+    versions: Annotated[list[RecordOut], Field(title="Versions")]
+    """
+    Oldest first
+    """
