@@ -232,3 +232,42 @@ async def test_an_org_code_alone_registers_nothing(
         headers=national.headers,
     )
     assert r.status_code == 422 and r.json()["rule"] == "uscc-required", r.text
+
+
+REGIONAL_READS = [
+    "/v1/stats/grades",
+    "/v1/stats/inspections",
+    "/v1/reports/quality",
+    "/v1/supervision/plan",
+    "/v1/inspections/overdue",
+    "/v1/blacklist/candidates",
+    "/v1/changes",
+]
+
+
+@pytest.mark.parametrize("path", REGIONAL_READS)
+async def test_regional_reads_follow_one_rule(
+    client: httpx.AsyncClient, national: Any, make_agency: Any, path: str
+) -> None:
+    """Statistics, the report, work queues and the feed cover the caller's jurisdiction:
+    the stats no longer give what the report refuses (README "Read policy")."""
+    liaoning = await make_agency("province", "21")
+    r = await client.get(path, params={"region": "13"}, headers=liaoning.headers)
+    assert r.status_code == 403 and r.json()["rule"] == "jurisdiction", r.text
+    for params in ({}, {"region": "2111"}):
+        r = await client.get(path, params=params, headers=liaoning.headers)
+        assert r.status_code == 200, (params, r.text)
+    r = await client.get(path, params={"region": "13"}, headers=national.headers)
+    assert r.status_code == 200, r.text
+
+
+async def test_reads_about_one_enterprise_stay_national(
+    client: httpx.AsyncClient, national: Any, make_agency: Any
+) -> None:
+    await ensure_enterprise(client, national.headers, PANJIN)
+    hebei = await make_agency("province", "13")
+    for path in (f"/v1/enterprises/{PANJIN}", f"/v1/enterprises/{PANJIN}/records"):
+        r = await client.get(path, headers=hebei.headers)
+        assert r.status_code == 200, (path, r.text)
+    r = await client.get("/v1/enterprises", params={"region": "21"}, headers=hebei.headers)
+    assert r.status_code == 200 and [e["code"] for e in r.json()["items"]] == [PANJIN]
