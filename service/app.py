@@ -11,8 +11,9 @@ from fastapi import FastAPI
 from service.auth import PrincipalCache
 from service.clock import Clock
 from service.db import Database
-from service.http import handlers
+from service.http import handlers, spec
 from service.http.bodylimit import BodyLimitMiddleware
+from service.http.guard import RequestGuardMiddleware
 from service.http.idempotency import IdempotencyMiddleware
 from service.http.observability import Metrics, RequestContextMiddleware, configure_logging, log
 from service.http.proxies import TrustedProxyMiddleware, parse_trusted
@@ -63,10 +64,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     handlers.install(app)
     for router in all_routers():
         app.include_router(router)
+    spec.install(app)
 
     app.add_middleware(ReplicaFallbackMiddleware, replica=app.state.db.replica)  # innermost
     app.add_middleware(IdempotencyMiddleware)  # inside the body limit: it reads the body
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # outside the body limit: a request that is refused anyway is not sized or read
+    app.add_middleware(RequestGuardMiddleware)
     app.add_middleware(
         PublicRateLimitMiddleware,
         per_minute=settings.public_rate_limit,

@@ -1,8 +1,10 @@
 """API keys, scopes and regional jurisdiction.
 
 Keys are shown once and stored as sha256 digests. A regional agency (region prefix such as
-``21`` for Liaoning) may write only for enterprises whose division code starts with it;
-reads are national because sharing is the registry's purpose.
+``21`` for Liaoning) may write only for enterprises whose division code starts with it, and
+an enterprise's division is positions 3-8 of its USCC (GB 32100), never a field a caller
+sends: :meth:`Principal.require_enterprise` is the one jurisdiction check of every write.
+Which reads are national and which regional is :data:`READ_POLICY` (README "Read policy").
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.clock import Clock
+from service.credit.codes import region_of
 from service.db import Database
 from service.errors import Forbidden, Unauthorized
 from service.models import Agency, ApiKey
@@ -70,6 +73,29 @@ class Principal:
                 f"region {region_code}",
                 rule="jurisdiction",
             )
+
+    def require_national(self) -> None:
+        """Nation-wide reference data (catalog, calendar, rule sets) has no region a regional
+        agency could cover: only a national agency writes it."""
+        if self.region:
+            raise Forbidden(
+                f"agency jurisdiction '{self.region}' is regional; the catalog, the calendar "
+                "and the rule sets are nation-wide and written by a national agency",
+                rule="jurisdiction",
+            )
+
+    def require_enterprise(self, code: str) -> None:
+        """Writes about the enterprise with this canonical USCC: its region is the code's."""
+        self.require_region(region_of(code))
+
+    def read_scope(self, region: str | None) -> str | None:
+        """The division prefix a regional read covers: `region` when the caller's
+        jurisdiction contains it, the whole jurisdiction when none is asked for (None for a
+        national agency), a 403 `jurisdiction` problem outside it."""
+        if region is None or region == "":
+            return self.region or None
+        self.require_region(region)
+        return region
 
 
 def parse_scopes(raw: str) -> frozenset[str]:

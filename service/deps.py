@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Header, Path, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth import Principal, PrincipalCache, Scope, bearer_token
@@ -169,6 +169,41 @@ def require(scope: Scope) -> Any:
         principal.require(scope)
         return principal
 
+    setattr(_check, "answers_forbidden", True)  # noqa: B010 - read by service.http.spec
+    return Depends(_check)
+
+
+RegionQuery = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[0-9]{1,6}$",
+        description="Division-code prefix, e.g. `21` or `2111`; default: your whole "
+        "jurisdiction (a national key: everything); outside it: 403 `jurisdiction`",
+        examples=["2111"],
+    ),
+]
+
+
+async def region_scope(principal: PrincipalDep, region: RegionQuery = None) -> str | None:
+    """The one enforcement point of the regional reads (README "Read policy"): statistics,
+    reports, work queues and the change feed cover the caller's jurisdiction."""
+    return principal.read_scope(region)
+
+
+setattr(region_scope, "answers_forbidden", True)  # noqa: B010 - read by service.http.spec
+# A route that takes this is a regional read; every other /v1 read is national.
+RegionScopeDep = Annotated[str | None, Depends(region_scope)]
+
+
+def require_national(scope: Scope) -> Any:
+    """Dependency for writes of nation-wide reference data: `scope` and a national key."""
+
+    async def _check(principal: PrincipalDep) -> Principal:
+        principal.require(scope)
+        principal.require_national()
+        return principal
+
+    setattr(_check, "answers_forbidden", True)  # noqa: B010 - read by service.http.spec
     return Depends(_check)
 
 

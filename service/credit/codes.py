@@ -29,6 +29,7 @@ __all__ = [
     "normalize",
     "org_check_char",
     "parse_code",
+    "region_of",
     "try_parse",
     "uscc_check_char",
     "validate_uscc",
@@ -288,3 +289,8 @@ def make_uscc(
         )
     first17 = f"{registration}{category}{region}{org_body}{org_check_char(org_body)}"
     return first17 + uscc_check_char(first17)
+
+
+def region_of(uscc: str) -> str:
+    """The GB/T 2260 division of a canonical USCC: positions 3-8 (GB 32100-2015 §4)."""
+    return uscc[2:8]

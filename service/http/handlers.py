@@ -7,11 +7,14 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 
 from service.errors import PROBLEM_BASE, PROBLEM_MEDIA_TYPE, AppError, FieldError, Problem
 from service.http.observability import log
+from service.schemas.fields import control_problem
 
 _HTTP_SLUGS = {
     400: "bad-request",
@@ -62,11 +65,15 @@ def validation_errors(errors: list[dict[str, Any]] | Any) -> list[FieldError]:
     out = []
     for err in errors:
         expected = err.get("ctx", {}).get("expected") if isinstance(err.get("ctx"), dict) else None
+        rule, message = control_problem(err) or (
+            str(err.get("type", "invalid")),
+            str(err.get("msg", "invalid value")),
+        )
         out.append(
             FieldError(
                 field=_field_name(tuple(err.get("loc", ()))),
-                rule=str(err.get("type", "invalid")),
-                message=str(err.get("msg", "invalid value")),
+                rule=rule,
+                message=message,
                 expected=str(expected) if expected is not None else None,
             )
         )
@@ -95,8 +102,25 @@ async def _request_validation(_: Request, exc: Exception) -> Response:
     return problem_response(problem)
 
 
-async def _http_error(_: Request, exc: Exception) -> Response:
+def allowed_methods(request: Request) -> str:
+    """Every method the routes of this path serve: Starlette's own 405 names only the
+    first route that matched, though another may serve the same path. A literal segment
+    beats a parameter (`/v1/records/batch` is not a `/v1/records/{record_id}`)."""
+    by_params: dict[int, set[str]] = {}
+    path = request.url.path
+    for route in iter_route_contexts(request.app.router.routes):
+        template = route.path_format or ""
+        regex, _, _ = compile_path(template)
+        if regex.match(path):
+            by_params.setdefault(template.count("{"), set()).update(route.methods or ())
+    return ", ".join(sorted(by_params[min(by_params)])) if by_params else ""
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
     slug = _HTTP_SLUGS.get(exc.status_code, "http-error")
     problem = Problem(
         type=PROBLEM_BASE + slug,
@@ -104,7 +128,7 @@ async def _http_error(_: Request, exc: Exception) -> Response:
         status=exc.status_code,
         detail=str(exc.detail),
     )
-    return problem_response(problem, getattr(exc, "headers", None))
+    return problem_response(problem, headers)
 
 
 async def _unexpected(_: Request, exc: Exception) -> Response:

@@ -9,6 +9,7 @@ import orjson
 from fastapi import Query
 
 from service.errors import FieldError, ValidationFailed
+from service.schemas.fields import INT64_MAX, control_character
 
 K = TypeVar("K", int, str)
 
@@ -36,9 +37,12 @@ def decode_cursor(cursor: str | None) -> Any:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return orjson.loads(base64.urlsafe_b64decode(padded.encode()))
+        key = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, orjson.JSONDecodeError) as err:
         raise malformed_cursor() from err
+    if not _storable(key):
+        raise malformed_cursor()
+    return key
 
 
 def decode_cursor_of(cursor: str | None, kind: type[K]) -> K | None:
@@ -47,6 +51,22 @@ def decode_cursor_of(cursor: str | None, kind: type[K]) -> K | None:
     if key is not None and (not isinstance(key, kind) or isinstance(key, bool)):
         raise malformed_cursor()
     return key
+
+
+def _storable(value: Any) -> bool:
+    """Every number of a cursor fits a 64-bit column and no string holds a control
+    character: a forged cursor is a 422, never a database error."""
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, int):
+        return -INT64_MAX - 1 <= value <= INT64_MAX
+    if isinstance(value, str):
+        return control_character(value) is None
+    if isinstance(value, list):
+        return all(_storable(v) for v in value)
+    if isinstance(value, dict):
+        return all(_storable(k) and _storable(v) for k, v in value.items())
+    return isinstance(value, float)
 
 
 def encode_snapshot_cursor(key: Any, dataset_version: int) -> str:
@@ -62,4 +82,5 @@ def decode_snapshot_cursor(cursor: str | None) -> tuple[Any, int | None]:
         return None, None
     if not (isinstance(raw, dict) and set(raw) == {"k", "v"} and isinstance(raw["v"], int)):
         raise malformed_cursor()
+
     return raw["k"], raw["v"]

@@ -11,7 +11,6 @@ from service.credit.codes import CodeError, try_parse
 from service.deps import PrincipalDep, SessionDep, require
 from service.errors import Forbidden, ValidationFailed, problem_responses
 from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
-from service.models import Enterprise
 from service.schemas.sharing import AuditEntryOut, AuditPage, AuditVerifyOut
 from service.store import audit
 
@@ -47,7 +46,7 @@ async def list_entries(
             min_length=1,
             max_length=64,
             description="An enterprise code (any spelling) or an id like `webhook:3`",
-            examples=["91211100000123457K"],
+            examples=["912111000001234570"],
         ),
     ],
     cursor: CursorQuery = None,
@@ -63,8 +62,7 @@ async def list_entries(
             raise Forbidden(
                 "only admin keys read audit entries of non-enterprise targets", rule="scope"
             )
-        enterprise = await session.get(Enterprise, parsed.uscc)
-        principal.require_region(enterprise.region_code if enterprise else parsed.region_code or "")
+        principal.require_enterprise(parsed.uscc)
     after = decode_cursor_of(cursor, int)
     rows = await audit.entries_for(session, target, after=after, limit=limit)
     more = len(rows) > limit

@@ -17,7 +17,15 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth import Principal, Scope
-from service.deps import PrincipalDep, SessionDep, TodayDep, parse_code_or_422, require
+from service.credit.codes import region_of
+from service.deps import (
+    PrincipalDep,
+    RegionScopeDep,
+    SessionDep,
+    TodayDep,
+    parse_code_or_422,
+    require,
+)
 from service.errors import (
     Forbidden,
     IllegalTransition,
@@ -45,6 +53,7 @@ from service.schemas.blacklist import (
     RemoveIn,
     RestoreIn,
 )
+from service.schemas.fields import Id32
 from service.store import enterprises
 from service.store.blacklist import procedure as blacklist
 from service.store.blacklist import reads as blacklist_reads
@@ -52,7 +61,7 @@ from service.store.calendar import work_calendar
 
 router = APIRouter(prefix="/v1/blacklist", tags=["blacklist"])
 
-EntryId = Annotated[int, Path(ge=1, description="Blacklist entry id", examples=[1])]
+EntryId = Annotated[Id32, Path(description="Blacklist entry id", examples=[1])]
 RegionQuery = Annotated[
     str | None,
     Query(pattern=r"^\d{1,6}$", description="Division-code prefix, e.g. `21`", examples=["2111"]),
@@ -80,10 +89,10 @@ async def propose(
     public). `proposed_on` (default today, never in the future) records a procedure that
     began earlier. `authority` is the caller's name."""
     enterprise = await enterprises.get(session, parse_code_or_422(body.code, "code"))
-    if not principal.covers(enterprise.region_code):
+    if not principal.covers(region_of(enterprise.code)):
         penalty = await blacklist.current_penalty(session, body.penalty_record_id)
         if penalty.agency_id != principal.agency_id:
-            principal.require_region(enterprise.region_code)
+            principal.require_enterprise(enterprise.code)
     row = await blacklist.propose(
         session,
         principal,
@@ -148,13 +157,12 @@ async def list_entries(
     "/candidates",
     summary="Enterprises that meet a listing trigger but have no entry",
     response_model=Page[CandidateOut],
-    responses=problem_responses(ValidationFailed),
+    responses=problem_responses(Forbidden, ValidationFailed),
 )
 async def list_candidates(
     session: SessionDep,
-    _: PrincipalDep,
+    region: RegionScopeDep,
     today: TodayDep,
-    region: RegionQuery = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[CandidateOut]:
@@ -208,7 +216,7 @@ async def _transition(
         # The deciding authority runs its own procedure even for an enterprise registered
         # outside its region (Art.13-14); anyone else needs jurisdiction over it.
         if principal.agency_id != row.proposer_agency_id:
-            principal.require_region(row.region_code)
+            principal.require_enterprise(row.code)
     params: dict[str, Any] = body.model_dump() if body is not None else {}
     await blacklist.apply(session, row, transition, principal=principal, today=today, params=params)
     return await blacklist_reads.entry_out(session, row, today)

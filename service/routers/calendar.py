@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 
 from service.auth import Scope
-from service.deps import PrincipalDep, SessionDep, require
+from service.deps import PrincipalDep, SessionDep, require_national
 from service.errors import Forbidden, ValidationFailed, problem_responses
 from service.schemas.calendar import CalendarDayIn, CalendarOut
 from service.store import calendar
@@ -32,7 +32,7 @@ async def get_calendar(session: SessionDep, _: PrincipalDep) -> CalendarOut:
     summary="Replace the working-day overrides (admin)",
     response_model=CalendarOut,
     responses=problem_responses(Forbidden, ValidationFailed),
-    dependencies=[require(Scope.ADMIN)],
+    dependencies=[require_national(Scope.ADMIN)],
 )
 async def put_calendar(
     session: SessionDep,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response
 from sqlalchemy import select
 
 from service.auth import Scope
-from service.deps import NowDep, PrincipalDep, SessionDep, TodayDep, require
+from service.deps import NowDep, PrincipalDep, SessionDep, TodayDep, require_national
 from service.errors import Forbidden, ValidationFailed, problem_responses
 from service.models import CatalogCategory
 from service.schemas import CatalogItem, CatalogItemIn, CatalogOut
@@ -37,7 +37,7 @@ async def get_catalog(session: SessionDep, _: PrincipalDep) -> CatalogOut:
     summary="Add or change a catalog category (admin)",
     response_model=CatalogItem,
     responses={201: {"model": CatalogItem}, **problem_responses(Forbidden, ValidationFailed)},
-    dependencies=[require(Scope.ADMIN)],
+    dependencies=[require_national(Scope.ADMIN)],
 )
 async def put_category(
     category: CategoryPath,

@@ -7,8 +7,9 @@ from typing import Annotated
 import orjson
 from fastapi import APIRouter, Query, Response
 
-from service.deps import PrincipalDep, SessionDep
+from service.deps import PrincipalDep, RegionScopeDep, SessionDep
 from service.errors import FieldError, Forbidden, ValidationFailed, problem_responses
+from service.schemas.fields import Seq
 from service.schemas.sharing import ChangesOut
 from service.store.sharing import feed
 
@@ -44,8 +45,9 @@ def parse_types(raw: str | None) -> feed.TypeFilter:
 async def get_changes(
     session: SessionDep,
     principal: PrincipalDep,
+    region: RegionScopeDep,
     after: Annotated[
-        int, Query(ge=0, description="Last seq you have processed (0 = from the start)")
+        Seq, Query(description="Last seq you have processed (0 = from the start)")
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="Events per page (1-1000)")] = 100,
     types: Annotated[
@@ -56,20 +58,10 @@ async def get_changes(
             examples=["blacklist.,grade.changed"],
         ),
     ] = None,
-    region: Annotated[
-        str | None,
-        Query(pattern=r"^\d{1,6}$", description="Division-code prefix", examples=["2111"]),
-    ] = None,
 ) -> Response:
     """Events with `seq > after` in seq order. Resume from `next_after`: a client that does so
     never misses an event and never sees one out of order, whatever commits concurrently.
     A regional agency sees its own region's events (and region-less catalog events)."""
-    if (
-        region
-        and principal.region
-        and not (region.startswith(principal.region) or principal.region.startswith(region))
-    ):
-        principal.require_region(region)
     page = await feed.read_changes(
         session,
         after=after,

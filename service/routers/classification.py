@@ -3,7 +3,6 @@ moment, and the history of its changes."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,13 +14,14 @@ from service.http.etag import json_response
 from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas import ClassificationOut, ReasonOut
 from service.schemas.classification import GradeChangeOut, GradeHistoryPage
+from service.schemas.fields import IsoDate, IsoDateTime
 from service.store import enterprises, views
 from service.store.grading import regrade as grading
 
 router = APIRouter(prefix="/v1/enterprises", tags=["classification"])
 
 AsOfQuery = Annotated[
-    date | None,
+    IsoDate | None,
     Query(
         description="Evaluate at this past date (YYYY-MM-DD) with the records that had "
         "occurred by then; default today (or the China date of `known_at`)",
@@ -29,7 +29,7 @@ AsOfQuery = Annotated[
     ),
 ]
 KnownAtQuery = Annotated[
-    datetime | None,
+    IsoDateTime | None,
     Query(
         description="Replay what the registry knew at this moment (ISO 8601 with offset): "
         "records recorded later are ignored and later overturns/withdrawals undone",

@@ -67,16 +67,15 @@ async def put_enterprise(
     response: Response,
 ) -> EnterpriseOut:
     """Creates the enterprise (201) or replaces its descriptive fields (200). The code must be
-    a full USCC; the caller's jurisdiction must cover the enterprise's region."""
+    a full USCC. Its region is the code's positions 3-8: a `region_code` that says otherwise
+    is a 422, and the caller's jurisdiction must cover the code's region (403)."""
     if code.uscc is None:
         raise ValidationFailed(
             "an enterprise is registered under its 18-character USCC, not an org code",
             rule="uscc-required",
         )
-    existing = await enterprises.find(session, code)
-    principal.require_region(body.region_code or code.region_code or "")
-    if existing is not None:
-        principal.require_region(existing.region_code)
+    enterprises.check_region(code, body.region_code)
+    principal.require_enterprise(code.uscc)
     enterprise, created = await enterprises.upsert(
         session, code, body, agency_id=principal.agency_id, now=now
     )

@@ -78,7 +78,7 @@ async def post_gtin(
     barcode already registered to another enterprise is a 409."""
     gtin = _gtin_or_422(body.gtin, "gtin")
     enterprise = await enterprises.get(session, code)
-    principal.require_region(enterprise.region_code)
+    principal.require_enterprise(enterprise.code)
     if body.product_category is not None and body.product_category not in await rr.catalog_codes(
         session
     ):

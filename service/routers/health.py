@@ -39,7 +39,7 @@ class ReplicaOut(BaseModel):
     max_lag_seconds: float
 
 
-class CalendarOut(BaseModel):
+class CalendarCoverageOut(BaseModel):
     last_year: int = Field(description="last year the working-day calendar covers")
     source: str = Field(description="official (published State Council calendar) or operator")
     covered_through: str = Field(description="last covered day, YYYY-MM-DD")
@@ -48,7 +48,7 @@ class CalendarOut(BaseModel):
 
 class ReadyOut(BaseModel):
     status: Literal["ready"]
-    calendar: CalendarOut
+    calendar: CalendarCoverageOut
     replica: ReplicaOut | None = Field(
         None, description="only with QCREDIT_READ_DATABASE_URL; the primary alone decides readiness"
     )
@@ -85,7 +85,7 @@ async def readyz(request: Request, today: TodayDep) -> ReadyOut:
         cov = await calendar.calendar_coverage(session, today)
     out = ReadyOut(
         status="ready",
-        calendar=CalendarOut(
+        calendar=CalendarCoverageOut(
             last_year=cov.last_year,
             source=cov.source,
             covered_through=cov.covered_through.isoformat(),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -25,6 +24,7 @@ from service.http.pagination import (
     encode_snapshot_cursor,
     malformed_cursor,
 )
+from service.schemas.fields import IsoDate
 from service.schemas.public import PublicLookup, PublicPage
 from service.store.blacklist import public
 from service.store.sharing import feed
@@ -74,7 +74,7 @@ async def search(
     ] = None,
     code: Annotated[
         str | None,
-        Query(description="USCC or organization code", examples=["91211100000123457K"]),
+        Query(description="USCC or organization code", examples=["912111000001234570"]),
     ] = None,
     region: Annotated[
         str | None,
@@ -131,7 +131,7 @@ async def export(
     today: TodayDep,
     format: Annotated[Literal["csv", "json", "xlsx"], Query(description="File format")] = "csv",
     since: Annotated[
-        date | None,
+        IsoDate | None,
         Query(description="Only entries listed, published, restored or removed on or after"),
     ] = None,
 ) -> Response:

@@ -24,6 +24,7 @@ from service.errors import (
     problem_responses,
 )
 from service.http.etag import json_response
+from service.schemas.fields import Id64
 from service.schemas.records import (
     KINDS,
     FollowupIn,
@@ -66,7 +67,9 @@ def _untag(error: dict[str, Any]) -> dict[str, Any]:
 
 router = APIRouter(tags=["records"], route_class=RecordRoute)
 
-RecordId = Annotated[int, Path(ge=1, description="Record (version) id", examples=[42])]
+# `{record_id:int}` in the paths: only digits address a record, so `/v1/records/batch` is
+# never read as a record id (a GET there is a 405, not a 422).
+RecordId = Annotated[Id64, Path(description="Record (version) id", examples=[42])]
 WRITE_ERRORS = problem_responses(Forbidden, NotFound, Conflict, ValidationFailed)
 NDJSON_TYPES = frozenset(
     {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}
@@ -114,7 +117,7 @@ async def post_record(
 
 
 @router.get(
-    "/v1/records/{record_id}",
+    "/v1/records/{record_id:int}",
     summary="One record version",
     response_model=RecordOut,
     responses=problem_responses(NotFound),
@@ -132,7 +135,7 @@ async def get_record(
 
 
 @router.get(
-    "/v1/records/{record_id}/history",
+    "/v1/records/{record_id:int}/history",
     summary="Every version of a record",
     response_model=HistoryOut,
     responses=problem_responses(NotFound),
@@ -150,7 +153,7 @@ async def get_history(record_id: RecordId, session: SessionDep, request: Request
 
 
 @router.post(
-    "/v1/records/{record_id}/corrections",
+    "/v1/records/{record_id:int}/corrections",
     summary="Correct a record (a new version supersedes it)",
     status_code=201,
     response_model=RecordOut,
@@ -185,7 +188,7 @@ async def post_correction(
 
 
 @router.post(
-    "/v1/records/{record_id}/followups",
+    "/v1/records/{record_id:int}/followups",
     summary="Record an Order 18 follow-up step on an inspection",
     status_code=201,
     response_model=RecordOut,
@@ -216,7 +219,7 @@ async def post_followup(
 
 
 @router.post(
-    "/v1/records/{record_id}/status",
+    "/v1/records/{record_id:int}/status",
     summary="Mark a record overturned (复议/诉讼撤销) or withdrawn",
     response_model=RecordOut,
     responses={**WRITE_ERRORS, **problem_responses(IllegalTransition)},

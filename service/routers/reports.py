@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from service.deps import PrincipalDep, SessionDep, TodayDep
+from service.deps import RegionScopeDep, SessionDep, TodayDep
 from service.errors import Forbidden, Unauthorized, ValidationFailed, problem_responses
 from service.reports import html, quality, xlsx
 
@@ -29,16 +29,8 @@ XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 async def quality_report(
     session: SessionDep,
-    principal: PrincipalDep,
+    scope: RegionScopeDep,
     today: TodayDep,
-    region: Annotated[
-        str | None,
-        Query(
-            pattern=r"^\d{1,6}$",
-            description="Division-code prefix; default the agency's own jurisdiction",
-            examples=["2111"],
-        ),
-    ] = None,
     year: Annotated[
         int | None, Query(ge=2000, le=2100, description="Calendar year; default this year")
     ] = None,
@@ -54,11 +46,8 @@ async def quality_report(
     previous year (the figures of `GET /v1/stats/inspections`), the class distribution
     (`GET /v1/stats/grades`), the year's blacklist movements, and a generated narrative
     naming the largest declines and the categories below target. A regional agency gets
-    its own region by default and a 403 `jurisdiction` problem outside it."""
-    scope = region or principal.region or None
-    if scope:
-        # A prefix is covered only when it lies inside the agency's own prefix.
-        principal.require_region(scope)
+    its own region by default and a 403 `jurisdiction` problem outside it (the rule of
+    every regional read, README "Read policy")."""
     chosen = year or today.year
     report = await quality.gather(session, region=scope, year=chosen, today=today, target=target)
     name = f"quality-{scope or 'CN'}-{chosen}"

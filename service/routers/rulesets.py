@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from service.auth import Scope
 from service.db import Database
-from service.deps import NowDep, PrincipalDep, SessionDep, TodayDep, require
+from service.deps import NowDep, PrincipalDep, SessionDep, TodayDep, require_national
 from service.errors import (
     Conflict,
     FieldError,
@@ -150,7 +150,7 @@ async def _toml_text(request: Request) -> str:
             Forbidden, Conflict, ValidationFailed, PayloadTooLarge, UnsupportedMediaType
         ),
     },
-    dependencies=[require(Scope.ADMIN)],
+    dependencies=[require_national(Scope.ADMIN)],
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -201,7 +201,7 @@ async def _regrade_all(db: Database, today: date) -> None:
         200: {"model": ActivationOut, "description": "Already active"},
         **problem_responses(Forbidden, NotFound),
     },
-    dependencies=[require(Scope.ADMIN)],
+    dependencies=[require_national(Scope.ADMIN)],
 )
 async def activate_ruleset(
     ruleset_id: RuleSetPath,

@@ -28,6 +28,7 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
+from service.http.csvbody import CsvLimitError, read_rows
 from service.schemas.public import ScreenIn, ScreenOut, VerifyOut
 from service.security import receipts
 from service.store import screening
@@ -76,12 +77,19 @@ def _body_error(message: str) -> ValidationFailed:
     )
 
 
-def _csv_codes(body: bytes) -> list[object]:
+def _csv_codes(body: bytes, limit: int) -> list[object]:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise ValidationFailed("a CSV body must be UTF-8", rule="encoding") from err
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
+    try:
+        rows = read_rows(text, max_rows=limit + 1)  # + a header row
+    except CsvLimitError as err:
+        if err.too_many_rows:
+            raise _too_many(limit + 1, limit) from err
+        raise ValidationFailed(
+            str(err), errors=[FieldError(field="body", rule=err.rule, message=err.message)]
+        ) from err
     if not rows:
         return []
     header = [c.strip().lower() for c in rows[0]]
@@ -95,7 +103,7 @@ async def _codes(request: Request, limit: int) -> list[object]:
     body = await request.body()
     media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if media in ("text/csv", "text/plain"):
-        codes = _csv_codes(body)
+        codes = _csv_codes(body, limit)
     elif media in ("application/json", ""):
         try:
             data = orjson.loads(body)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from service.deps import PrincipalDep, SessionDep
-from service.errors import FieldError, ValidationFailed, problem_responses
+from service.deps import RegionScopeDep, SessionDep
+from service.errors import FieldError, Forbidden, ValidationFailed, problem_responses
 from service.http.etag import json_response
 from service.schemas.classification import (
     GradeCounts,
@@ -19,14 +18,11 @@ from service.schemas.classification import (
     PassRateRow,
     PassRateStats,
 )
+from service.schemas.fields import IsoDate
 from service.store import stats
 
 router = APIRouter(prefix="/v1/stats", tags=["statistics"])
 
-RegionQuery = Annotated[
-    str | None,
-    Query(pattern=r"^\d{1,6}$", description="Division-code prefix, e.g. `2111`", examples=["2111"]),
-]
 LevelQuery = Annotated[
     Literal["province", "prefecture", "county"] | None,
     Query(
@@ -48,13 +44,12 @@ def _check_level(region: str | None, level: stats.RegionLevel) -> None:
     "/grades",
     summary="Enterprises per class (AA/A/B/C) per region",
     response_model=GradeStats,
-    responses=problem_responses(ValidationFailed),
+    responses=problem_responses(Forbidden, ValidationFailed),
 )
 async def grade_stats(
     session: SessionDep,
-    _: PrincipalDep,
+    region: RegionScopeDep,
     request: Request,
-    region: RegionQuery = None,
     level: LevelQuery = None,
 ) -> Response:
     """Counts of the stored classes (kept current by re-grading and `qcredit recompute`),
@@ -117,24 +112,23 @@ def _csv(out: PassRateStats) -> Response:
     response_model=PassRateStats,
     responses={
         200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
-        **problem_responses(ValidationFailed),
+        **problem_responses(Forbidden, ValidationFailed),
     },
 )
 async def inspection_stats(
     session: SessionDep,
-    _: PrincipalDep,
+    region: RegionScopeDep,
     request: Request,
     group_by: Annotated[
         Literal["product", "region", "level", "month"],
         Query(description="product category, region, inspection level or month (YYYY-MM)"),
     ] = "product",
     date_from: Annotated[
-        date | None, Query(alias="from", description="Sampled on or after (YYYY-MM-DD)")
+        IsoDate | None, Query(alias="from", description="Sampled on or after (YYYY-MM-DD)")
     ] = None,
     date_to: Annotated[
-        date | None, Query(alias="to", description="Sampled on or before (YYYY-MM-DD)")
+        IsoDate | None, Query(alias="to", description="Sampled on or before (YYYY-MM-DD)")
     ] = None,
-    region: RegionQuery = None,
     level: LevelQuery = None,
     target: Annotated[
         float | None,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from service.deps import PrincipalDep, SessionDep, TodayDep
-from service.errors import FieldError, ValidationFailed, problem_responses
+from service.deps import RegionScopeDep, SessionDep, TodayDep
+from service.errors import FieldError, Forbidden, ValidationFailed, problem_responses
 from service.http.etag import json_response
 from service.http.pagination import (
     CursorQuery,
@@ -18,35 +17,30 @@ from service.http.pagination import (
     malformed_cursor,
 )
 from service.schemas.classification import PlanItem, PlanPage
+from service.schemas.fields import IsoDate
 from service.store import supervision
 from service.store.grading import regrade as grading
 
 router = APIRouter(prefix="/v1/supervision", tags=["supervision"])
-
-RegionQuery = Annotated[
-    str | None,
-    Query(pattern=r"^\d{1,6}$", description="Division-code prefix, e.g. `2111`", examples=["2111"]),
-]
 
 
 @router.get(
     "/plan",
     summary="Enterprises due for a supervisory inspection, most overdue first",
     response_model=PlanPage,
-    responses=problem_responses(ValidationFailed),
+    responses=problem_responses(Forbidden, ValidationFailed),
 )
 async def get_plan(
     session: SessionDep,
-    _: PrincipalDep,
+    region: RegionScopeDep,
     today: TodayDep,
     request: Request,
-    region: RegionQuery = None,
     due_from: Annotated[
-        date | None,
+        IsoDate | None,
         Query(alias="from", description="Only enterprises due on or after this date"),
     ] = None,
     due_to: Annotated[
-        date | None,
+        IsoDate | None,
         Query(alias="to", description="Plan horizon: due on or before this date (default today)"),
     ] = None,
     cursor: CursorQuery = None,

@@ -7,11 +7,14 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.schemas.fields import CheckedModel, IsoDate
+
 T = TypeVar("T")
 
 
-class StrictModel(BaseModel):
-    """Request bodies: unknown fields are an error, not silently dropped."""
+class StrictModel(CheckedModel):
+    """Request bodies: unknown fields are an error, not silently dropped; strings carry no
+    control characters (:mod:`service.schemas.fields`)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -36,7 +39,7 @@ class EnterpriseIn(StrictModel):
     industry: str | None = Field(default=None, max_length=100)
     address: str | None = Field(default=None, max_length=300)
     legal_representative: str | None = Field(default=None, max_length=100)
-    established_on: date | None = None
+    established_on: IsoDate | None = None
     products: list[str] = Field(
         default_factory=list, max_length=100, description="Catalog category codes"
     )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from service.schemas import StrictModel
+from service.schemas.fields import MULTILINE, Id64, IsoDate
 
 # Order 44 Art.5-11: the behaviour a listing is for.
 Category = Literal[
@@ -39,38 +40,38 @@ class ProposeIn(StrictModel):
         min_length=1,
         max_length=40,
         description="USCC (any spelling) or organization code of a registered enterprise",
-        examples=["91211100000123457K"],
+        examples=["912111000001234570"],
     )
     category: Category = Field(description="Order 44 Art.5-11 category")
-    reason: str = Field(
+    reason: Annotated[str, MULTILINE] = Field(
         min_length=1,
         max_length=1000,
         description="列入事由 (public)",
         examples=["产品经省级监督抽查不合格，公告后复查仍不合格"],
     )
-    legal_basis: str = Field(
+    legal_basis: Annotated[str, MULTILINE] = Field(
         min_length=1,
         max_length=500,
         description="列入依据 (public)",
         examples=["《市场监督管理严重违法失信名单管理办法》第七条第三项"],
     )
-    penalty_record_id: int = Field(
-        gt=0, description="The heavier administrative penalty the listing rests on (Art.2)"
+    penalty_record_id: Id64 = Field(
+        description="The heavier administrative penalty the listing rests on (Art.2)"
     )
-    remedy: str = Field(
+    remedy: Annotated[str, MULTILINE] = Field(
         min_length=1,
         max_length=500,
         description="救济途径和期限: how and by when the party can seek review (public, Art.13)",
         examples=["可自收到决定书之日起六十日内申请行政复议，或六个月内提起行政诉讼"],
     )
-    fault_basis: str = Field(
+    fault_basis: Annotated[str, MULTILINE] = Field(
         min_length=1,
         max_length=1000,
         description="The finding on subjective fault (主观过错): why the party cannot show it "
         "acted without intent (Art.12). Internal, not public",
         examples=["当事人明知产品不合格仍继续销售，未能提供证据证明其没有主观故意"],
     )
-    proposed_on: date | None = Field(
+    proposed_on: IsoDate | None = Field(
         default=None,
         description="Day the procedure began; defaults to today and cannot be after it. "
         "Lets an agency record a procedure that already happened, each later step with its "
@@ -79,30 +80,30 @@ class ProposeIn(StrictModel):
 
 
 class NotifyIn(StrictModel):
-    notified_on: date = Field(description="Date of the prior notice (告知, Art.13)")
+    notified_on: IsoDate = Field(description="Date of the prior notice (告知, Art.13)")
 
 
 class ApproveIn(StrictModel):
-    approved_on: date | None = Field(default=None, description="Defaults to today (Art.22)")
+    approved_on: IsoDate | None = Field(default=None, description="Defaults to today (Art.22)")
 
 
 class ListIn(StrictModel):
-    decided_on: date = Field(description="Listing date (列入日期); starts the 3-year period")
+    decided_on: IsoDate = Field(description="Listing date (列入日期); starts the 3-year period")
     defence_waived: bool = Field(
         default=False,
         description="The party answered or waived its defence before the 5 working days ran out",
     )
-    restricted_until: date | None = Field(
+    restricted_until: IsoDate | None = Field(
         default=None,
         description="End of a statutory restriction longer than 3 years (Art.21 extension)",
     )
 
 
 class PushIn(StrictModel):
-    pushed_on: date | None = Field(
+    pushed_on: IsoDate | None = Field(
         default=None, description="Day pushed to the registration province; defaults to today"
     )
-    received_on: date | None = Field(
+    received_on: IsoDate | None = Field(
         default=None,
         description="Day the registration province received it; defaults to pushed_on. "
         "Publication is due 10 working days after it (Art.14)",
@@ -110,30 +111,30 @@ class PushIn(StrictModel):
 
 
 class ApplyRepairIn(StrictModel):
-    applied_on: date | None = Field(
+    applied_on: IsoDate | None = Field(
         default=None, description="Day the credit-repair application arrived (Art.17)"
     )
 
 
 class AcceptRepairIn(StrictModel):
-    accepted_on: date | None = Field(
+    accepted_on: IsoDate | None = Field(
         default=None, description="Day the application was accepted (受理); defaults to today"
     )
 
 
 class RefuseRepairIn(StrictModel):
-    refused_on: date | None = Field(
+    refused_on: IsoDate | None = Field(
         default=None,
         description="Day the application was not accepted or early removal was refused",
     )
 
 
 class PublishIn(StrictModel):
-    published_on: date | None = Field(default=None, description="Defaults to today (Art.14)")
+    published_on: IsoDate | None = Field(default=None, description="Defaults to today (Art.14)")
 
 
 class RemoveIn(StrictModel):
-    removed_on: date
+    removed_on: IsoDate
     reason: Literal["repaired", "overturned", "error"] = Field(
         description="repaired: credit repair after ≥ 1 year (Art.16); overturned: the penalty "
         "was revoked (Art.19); error: listed in error"
@@ -141,7 +142,7 @@ class RemoveIn(StrictModel):
 
 
 class RestoreIn(StrictModel):
-    restored_on: date = Field(description="The period restarts on this date (Art.20)")
+    restored_on: IsoDate = Field(description="The period restarts on this date (Art.20)")
 
 
 class UndoneRemovalOut(BaseModel):
@@ -170,7 +171,7 @@ class EntryOut(BaseModel):
     reason: str
     legal_basis: str
     remedy: str
-    fault_basis: str = Field(description="Subjective-fault finding (Art.12)")
+    fault_basis: Annotated[str, MULTILINE] = Field(description="Subjective-fault finding (Art.12)")
     authority: str
     penalty_record_id: int
     proposer_agency_id: int
@@ -210,7 +211,7 @@ class EntryOut(BaseModel):
     )
     published_on: date | None
     publication_overdue: bool
-    repair_applied_on: date | None = Field(description="Credit-repair application (Art.17)")
+    repair_applied_on: IsoDate | None = Field(description="Credit-repair application (Art.17)")
     repair_accept_by: date | None = Field(description="Acceptance due: 2 working days")
     repair_accepted_on: date | None
     repair_acceptance_overdue: bool
@@ -261,7 +262,7 @@ class LegacyListingIn(StrictModel):
     category: Category
     reason: str = Field(min_length=1, max_length=1000)
     legal_basis: str = Field(min_length=1, max_length=500)
-    fault_basis: str = Field(min_length=1, max_length=1000)
+    fault_basis: Annotated[str, MULTILINE] = Field(min_length=1, max_length=1000)
     remedy: str = Field(min_length=1, max_length=500)
     proposed_on: date
     notified_on: date

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, StrictBool
 
 from service.schemas import StrictModel
-from service.schemas.records import IsoDate
+from service.schemas.fields import IsoDate
 
 
 class CalendarDayIn(StrictModel):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.schemas import ReasonOut
+from service.schemas.fields import MULTILINE, CheckedModel
 
 GradeName = Literal["AA", "A", "B", "C"]
 
@@ -67,12 +68,12 @@ class RuleSetList(BaseModel):
     active: str
 
 
-class BodyIn(BaseModel):
+class BodyIn(CheckedModel):
     """JSON alternative to posting the TOML text as the raw request body."""
 
     model_config = ConfigDict(extra="forbid")
 
-    body: str = Field(min_length=1, description="The rule set as TOML text")
+    body: Annotated[str, MULTILINE] = Field(min_length=1, description="The rule set as TOML text")
 
 
 class ActivationOut(BaseModel):

@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -28,6 +27,7 @@ from pydantic_core import PydanticCustomError
 from service.credit.licences import LICENCE_TYPES
 from service.credit.penalties import PENALTY_TYPES, heavier_by_type
 from service.schemas import StrictModel
+from service.schemas.fields import MULTILINE, IsoDate
 
 Kind = Literal[
     "inspection",
@@ -67,21 +67,6 @@ LicenceType = Literal[
 assert get_args(LicenceType) == tuple(LICENCE_TYPES)  # one list, in service.credit.licences
 
 
-def _iso_date(value: object) -> object:
-    """Dates are ISO ``YYYY-MM-DD`` strings only: pydantic's lax mode would also take a
-    number as a Unix timestamp, which no agency means."""
-    if type(value) is str:
-        if len(value) != 10 or value[4] != "-" or value[7] != "-":
-            raise ValueError("must be an ISO date YYYY-MM-DD")
-    elif isinstance(value, _NUMBERS):
-        raise ValueError("must be an ISO date string YYYY-MM-DD")
-    return value
-
-
-_NUMBERS = (int, float)  # bool is an int
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 SourceRef = Annotated[
     str,
@@ -225,7 +210,7 @@ class ComplaintIn(RecordCommon):
         "B-complaints window counts from this day.",
     )
     channel: Literal["12365", "hotline", "web", "letter", "visit", "other"] | None = None
-    subject: str | None = Field(default=None, max_length=500)
+    subject: Annotated[str | None, MULTILINE] = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _defaults(self) -> Self:
@@ -239,7 +224,7 @@ class IncidentIn(RecordCommon):
 
     kind: Literal["incident"]
     severity: Literal["minor", "major"]
-    description: str | None = Field(default=None, max_length=1000)
+    description: Annotated[str | None, MULTILINE] = Field(default=None, max_length=1000)
 
 
 class RecallIn(RecordCommon):
@@ -393,7 +378,7 @@ class StatusIn(StrictModel):
         description="overturned: revoked on administrative review or by a court (复议/诉讼撤销); "
         "withdrawn: entered in error"
     )
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Annotated[str, MULTILINE] = Field(min_length=1, max_length=500)
 
 
 # -- responses ---------------------------------------------------------------------------------

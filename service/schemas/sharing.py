@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from service.schemas import StrictModel
+from service.schemas.fields import Id32
 
 MAX_WATCHLIST_CODES = 100_000
 
@@ -51,7 +52,7 @@ class WebhookIn(StrictModel):
     region: str | None = Field(
         default=None, pattern=r"^\d{1,6}$", description="Division-code prefix", examples=["2111"]
     )
-    watchlist_id: int | None = Field(
+    watchlist_id: Id32 | None = Field(
         default=None, description="Only events about codes in this watchlist (yours)"
     )
 

@@ -64,6 +64,27 @@ async def check_products(session: AsyncSession, products: Sequence[str]) -> None
         )
 
 
+def check_region(code: ParsedCode, region_code: str | None) -> None:
+    """A USCC carries its division (positions 3-8, GB 32100): a body may repeat it, never
+    contradict it, or a caller could file an enterprise under another region's authority."""
+    if region_code is not None and region_code != code.region_code:
+        detail = (
+            f"region_code {region_code} contradicts the code, whose positions 3-8 give "
+            f"{code.region_code}"
+        )
+        raise ValidationFailed(
+            detail,
+            errors=[
+                FieldError(
+                    field="region_code",
+                    rule="region-from-code",
+                    message=detail,
+                    expected=code.region_code,
+                )
+            ],
+        )
+
+
 async def upsert(
     session: AsyncSession,
     code: ParsedCode,
@@ -79,7 +100,7 @@ async def upsert(
     fields: dict[str, Any] = {
         "name": body.name,
         "name_key": name_key(body.name),
-        "region_code": body.region_code or code.region_code,
+        "region_code": code.region_code,  # positions 3-8; check_region refused any other
         "industry": body.industry,
         "address": body.address,
         "legal_representative": body.legal_representative,

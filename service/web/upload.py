@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
 
 from openpyxl import load_workbook
 
+from service.http.csvbody import CsvLimitError, read_rows
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 100_000
 _SPLIT = re.compile(r"[\r\n,;，；\t]+")
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -46,8 +48,11 @@ def _first_column(rows: list[str]) -> list[str]:
 
 
 def codes_from_csv(data: bytes) -> list[str]:
-    reader = csv.reader(io.StringIO(_decode(data)))
-    return _first_column([row[0] if row else "" for row in reader])
+    try:
+        rows = read_rows(_decode(data), max_rows=MAX_ROWS)
+    except CsvLimitError as err:
+        raise UploadError(str(err)) from err
+    return _first_column([row[0] if row else "" for row in rows])
 
 
 def codes_from_xlsx(data: bytes) -> list[str]:

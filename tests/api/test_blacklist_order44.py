@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from service.clock import FixedClock
 from service.credit.deadlines import DEFAULT_CALENDAR
@@ -25,7 +26,6 @@ from tests.api._blacklist import (
     set_day,
     step,
 )
-from tests.api._records import ensure_enterprise
 
 REPAIR_DAY = date(2027, 6, 16)  # a year and a day after T0
 RESTORE_DAY = date(2027, 7, 1)
@@ -386,7 +386,7 @@ async def test_removed_entries_publish_only_the_removal_record(
 
 
 async def test_cross_province_push_and_publication(
-    client: httpx.AsyncClient, national: Any, make_agency: Any, clock: FixedClock
+    client: httpx.AsyncClient, app: Any, national: Any, make_agency: Any, clock: FixedClock
 ) -> None:
     panjin = await make_agency("prefecture", "2111", name="盘锦市市场监督管理局")
     liaoning = await make_agency("province", "21", name="辽宁省市场监督管理局")
@@ -394,8 +394,14 @@ async def test_cross_province_push_and_publication(
     uscc = code(415)
     await enterprise(client, panjin.headers, uscc)
     pid = await penalty(client, panjin.headers, uscc, "X415")
-    # The enterprise has since moved its registration to Shijiazhuang (Hebei).
-    await ensure_enterprise(client, national.headers, uscc, region_code="130100")
+    # The enterprise has since moved its registration to Shijiazhuang (Hebei). The API no
+    # longer stores a region other than the code's (issue 15: positions 3-8 decide), so the
+    # move is written as such a row would stand (raw SQL, the only way left to make it).
+    async with app.state.db.session(write=True) as session:
+        await session.execute(
+            text("UPDATE enterprise SET region_code = '130100' WHERE code = :c"), {"c": uscc}
+        )
+        await session.commit()
     eid = (await propose(client, panjin.headers, uscc, pid))["id"]
     r = await client.post("/v1/blacklist", json=proposal(uscc, pid), headers=shenyang.headers)
     assert problem(r, 403)["rule"] == "jurisdiction"  # not the penalizing authority

@@ -98,11 +98,12 @@ async def test_regional_agency_cannot_write_outside_region(
     assert r.json()["rule"] == "jurisdiction"
     r = await client.put(f"/v1/enterprises/{PANJIN}", json=body(), headers=liaoning.headers)
     assert r.status_code == 201
-    # nor move an enterprise of its region out of it
+    # nor move an enterprise of its region out of it: the region is the code's
     r = await client.put(
         f"/v1/enterprises/{PANJIN}", json=body(region_code="130100"), headers=liaoning.headers
     )
-    assert r.status_code == 403
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["rule"] == "region-from-code"
 
 
 async def test_scope_is_enforced(client: httpx.AsyncClient, make_agency: Any) -> None:

@@ -302,6 +302,9 @@ async def test_malformed_path_and_body(client: httpx.AsyncClient, national: Agen
     assert r.status_code == 400
     assert r.headers["content-type"] == "application/problem+json"
     r = await client.get("/v1/records/abc", headers=national.headers)
+    assert r.status_code == 404  # only digits address a record (`/v1/records/batch` is a path)
+    assert r.headers["content-type"] == "application/problem+json"
+    r = await client.get(f"/v1/records/{2**63}", headers=national.headers)
     assert r.status_code == 422
     r = await client.get("/v1/records/999999", headers=national.headers)
     assert r.status_code == 404

@@ -30,7 +30,7 @@ from sqlmodel import col
 
 from service.auth import Principal
 from service.credit import followup
-from service.credit.codes import CodeError, ParsedCode, try_parse
+from service.credit.codes import CodeError, ParsedCode, region_of, try_parse
 from service.credit.deadlines import WorkCalendar
 from service.credit.records import Problem, check_record
 from service.errors import FieldError
@@ -140,6 +140,7 @@ class Ingest:
                     record.source_ref,
                 )
                 continue
+            region = region_of(self._uscc(code))  # the code's division, as every write
             if not self.principal.covers(region):
                 msg = (
                     f"agency jurisdiction '{self.principal.region}' does not cover region {region}"

@@ -27,6 +27,7 @@ from service.credit.records import Problem
 from service.db import driver_of
 from service.errors import FieldError
 from service.models import CatalogCategory, CreditRecord
+from service.schemas.fields import control_problem
 from service.schemas.records import (
     COMMON_FIELDS,
     KIND_FIELDS,
@@ -257,11 +258,12 @@ def validation_errors(err: ValidationError) -> list[FieldError]:
             loc = ["kind"]
         ctx = e.get("ctx") or {}
         expected = ctx.get("expected") if isinstance(ctx, dict) else None
+        rule, message = control_problem(dict(e)) or (rule, str(e.get("msg", "invalid value")))
         out.append(
             FieldError(
                 field=".".join(str(p) for p in loc) or "item",
                 rule=rule,
-                message=str(e.get("msg", "invalid value")),
+                message=message,
                 expected=str(expected) if expected is not None else None,
             )
         )

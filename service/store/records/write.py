@@ -132,7 +132,7 @@ async def create(
 ) -> tuple[CreditRecord, bool, list[WarningOut]]:
     """Returns (record, created, warnings). A replay of the same body returns the original
     with created=False; a different body under the same source_ref is a 409."""
-    principal.require_region(enterprise.region_code)
+    principal.require_enterprise(enterprise.code)
     kind = item.kind
     data = rr.canonical_data(item)
     occurred = item.occurred_on.isoformat()
@@ -198,7 +198,7 @@ async def writable(
 ) -> tuple[CreditRecord, CreditRecord]:
     """(the addressed version, the current version of its chain), jurisdiction checked."""
     target = await get_row(session, record_id)
-    principal.require_region(target.region_code)
+    principal.require_enterprise(target.code)
     return target, await current_version(session, target)
 
 

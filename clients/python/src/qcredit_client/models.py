@@ -94,15 +94,49 @@ class BatchWarning(BaseModel):
     rule: Annotated[str, Field(title="Rule")]
 
 
+class CalendarCoverageOut(BaseModel):
+    covered_through: Annotated[str, Field(title="Covered Through")]
+    """
+    last covered day, YYYY-MM-DD
+    """
+    last_year: Annotated[int, Field(title="Last Year")]
+    """
+    last year the working-day calendar covers
+    """
+    short: Annotated[bool, Field(title="Short")]
+    """
+    today + 60 days is beyond it: load the next year
+    """
+    source: Annotated[str, Field(title="Source")]
+    """
+    official (published State Council calendar) or operator
+    """
+
+
 class CalendarDayIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     day: Annotated[date, Field(examples=["2027-10-01"], title="Day")]
-    note: Annotated[str | None, Field(examples=["国庆节"], max_length=100, title="Note")] = ""
+    note: Annotated[
+        str | None,
+        Field(
+            examples=["国庆节"],
+            max_length=100,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Note",
+        ),
+    ] = ""
     working: Annotated[bool, Field(title="Working")]
     """
     true: a working day (e.g. a make-up Sunday); false: a holiday
+    """
+
+
+class CalendarOut(BaseModel):
+    items: Annotated[list[CalendarDayIn], Field(title="Items")]
+    """
+    Every override, by day
     """
 
 
@@ -117,8 +151,13 @@ class CatalogItemIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    name: Annotated[str, Field(max_length=100, min_length=1, title="Name")]
-    name_en: Annotated[str | None, Field(max_length=100, title="Name En")] = ""
+    name: Annotated[
+        str,
+        Field(max_length=100, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Name"),
+    ]
+    name_en: Annotated[
+        str | None, Field(max_length=100, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Name En")
+    ] = ""
     risk_level: Annotated[Literal["I", "II", "III"], Field(title="Risk Level")]
 
 
@@ -157,7 +196,12 @@ class ChangesOut(BaseModel):
     """
 
 
-AwardedBy = TypeAliasType("AwardedBy", Annotated[str, Field(max_length=200, title="Awarded By")])
+AwardedBy = TypeAliasType(
+    "AwardedBy",
+    Annotated[
+        str, Field(max_length=200, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Awarded By")
+    ],
+)
 
 
 class CommendationIn(BaseModel):
@@ -178,17 +222,41 @@ class CommendationIn(BaseModel):
     When it happened (for inspections: sampled on)
     """
     source_ref: Annotated[
-        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+        str,
+        Field(
+            examples=["PJ-CC-2026-0001"],
+            max_length=128,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Source Ref",
+        ),
     ]
     """
     The submitting agency's own reference; unique per agency (replays are no-ops)
     """
     title: Annotated[
-        str, Field(examples=["辽宁省省长质量奖"], max_length=200, min_length=1, title="Title")
+        str,
+        Field(
+            examples=["辽宁省省长质量奖"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Title",
+        ),
     ]
 
 
-Subject = TypeAliasType("Subject", Annotated[str, Field(max_length=500, title="Subject")])
+Subject = TypeAliasType(
+    "Subject",
+    Annotated[
+        str,
+        Field(
+            max_length=500,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
+            title="Subject",
+        ),
+    ],
+)
 
 
 class ComplaintIn(BaseModel):
@@ -209,7 +277,14 @@ class ComplaintIn(BaseModel):
     Day the complaint was received; defaults to occurred_on. The B-complaints window counts from this day.
     """
     source_ref: Annotated[
-        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+        str,
+        Field(
+            examples=["PJ-CC-2026-0001"],
+            max_length=128,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Source Ref",
+        ),
     ]
     """
     The submitting agency's own reference; unique per agency (replays are no-ops)
@@ -246,15 +321,28 @@ class EnableIn(BaseModel):
     """
 
 
-Address = TypeAliasType("Address", Annotated[str, Field(max_length=300, title="Address")])
+Address = TypeAliasType(
+    "Address",
+    Annotated[str, Field(max_length=300, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Address")],
+)
 
 
-Industry = TypeAliasType("Industry", Annotated[str, Field(max_length=100, title="Industry")])
+Industry = TypeAliasType(
+    "Industry",
+    Annotated[str, Field(max_length=100, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Industry")],
+)
 
 
 LegalRepresentative = TypeAliasType(
-    "LegalRepresentative", Annotated[str, Field(max_length=100, title="Legal Representative")]
+    "LegalRepresentative",
+    Annotated[
+        str,
+        Field(max_length=100, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Legal Representative"),
+    ],
 )
+
+
+Product = TypeAliasType("Product", Annotated[str, Field(pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$")])
 
 
 RegionCode = TypeAliasType(
@@ -276,9 +364,16 @@ class EnterpriseIn(BaseModel):
         LegalRepresentative | None, Field(title="Legal Representative")
     ] = None
     name: Annotated[
-        str, Field(examples=["盘锦示例乳业有限公司"], max_length=200, min_length=1, title="Name")
+        str,
+        Field(
+            examples=["盘锦示例乳业有限公司"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Name",
+        ),
     ]
-    products: Annotated[list[str] | None, Field(max_length=100, title="Products")] = None
+    products: Annotated[list[Product] | None, Field(max_length=100, title="Products")] = None
     """
     Catalog category codes
     """
@@ -305,14 +400,26 @@ class FieldError(BaseModel):
 
 
 FirstLab = TypeAliasType(
-    "FirstLab", Annotated[str, Field(max_length=200, min_length=1, title="First Lab")]
+    "FirstLab",
+    Annotated[
+        str,
+        Field(
+            max_length=200, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="First Lab"
+        ),
+    ],
 )
 """
 retest_lab only: the first lab, when the record does not name it (`lab`)
 """
 
 
-Lab = TypeAliasType("Lab", Annotated[str, Field(max_length=200, min_length=1, title="Lab")])
+Lab = TypeAliasType(
+    "Lab",
+    Annotated[
+        str,
+        Field(max_length=200, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Lab"),
+    ],
+)
 """
 retest_lab only (required there): the designated re-test lab
 """
@@ -400,7 +507,15 @@ class GradeStats(BaseModel):
 
 ProductCategory = TypeAliasType(
     "ProductCategory",
-    Annotated[str, Field(examples=["dairy"], max_length=32, title="Product Category")],
+    Annotated[
+        str,
+        Field(
+            examples=["dairy"],
+            max_length=32,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Product Category",
+        ),
+    ],
 )
 """
 Catalog category code
@@ -409,7 +524,15 @@ Catalog category code
 
 ProductName = TypeAliasType(
     "ProductName",
-    Annotated[str, Field(examples=["纯牛奶 250ml"], max_length=200, title="Product Name")],
+    Annotated[
+        str,
+        Field(
+            examples=["纯牛奶 250ml"],
+            max_length=200,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Product Name",
+        ),
+    ],
 )
 
 
@@ -418,7 +541,14 @@ class GtinIn(BaseModel):
         extra="forbid",
     )
     gtin: Annotated[
-        str, Field(examples=["6901234567892"], max_length=32, min_length=1, title="Gtin")
+        str,
+        Field(
+            examples=["6901234567892"],
+            max_length=32,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Gtin",
+        ),
     ]
     """
     GTIN-8, -12, -13 or -14; spaces and hyphens are ignored
@@ -450,7 +580,15 @@ class GtinPage(BaseModel):
 
 
 Description = TypeAliasType(
-    "Description", Annotated[str, Field(max_length=1000, title="Description")]
+    "Description",
+    Annotated[
+        str,
+        Field(
+            max_length=1000,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
+            title="Description",
+        ),
+    ],
 )
 
 
@@ -466,32 +604,57 @@ class IncidentIn(BaseModel):
     """
     severity: Annotated[Literal["minor", "major"], Field(title="Severity")]
     source_ref: Annotated[
-        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+        str,
+        Field(
+            examples=["PJ-CC-2026-0001"],
+            max_length=128,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Source Ref",
+        ),
     ]
     """
     The submitting agency's own reference; unique per agency (replays are no-ops)
     """
 
 
-BatchNo = TypeAliasType("BatchNo", Annotated[str, Field(max_length=64, title="Batch No")])
+BatchNo = TypeAliasType(
+    "BatchNo",
+    Annotated[str, Field(max_length=64, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Batch No")],
+)
 
 
-FailedItem = TypeAliasType("FailedItem", Annotated[str, Field(max_length=200, min_length=1)])
+FailedItem = TypeAliasType(
+    "FailedItem",
+    Annotated[str, Field(max_length=200, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$")],
+)
 
 
-Lab1 = TypeAliasType("Lab1", Annotated[str, Field(max_length=200, title="Lab")])
+Lab1 = TypeAliasType(
+    "Lab1",
+    Annotated[str, Field(max_length=200, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Lab")],
+)
 """
 The lab of the first test (初检机构)
 """
 
 
 ProductName1 = TypeAliasType(
-    "ProductName1", Annotated[str, Field(max_length=200, title="Product Name")]
+    "ProductName1",
+    Annotated[
+        str, Field(max_length=200, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Product Name")
+    ],
 )
 
 
 RetestLab = TypeAliasType(
-    "RetestLab", Annotated[str, Field(max_length=200, min_length=1, title="Retest Lab")]
+    "RetestLab",
+    Annotated[
+        str,
+        Field(
+            max_length=200, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Retest Lab"
+        ),
+    ],
 )
 """
 Re-test lab (复检机构); never the first lab `lab` (Art.39)
@@ -529,7 +692,14 @@ class InspectionIn(BaseModel):
     When it happened (for inspections: sampled on)
     """
     product_category: Annotated[
-        str, Field(examples=["dairy"], max_length=32, min_length=1, title="Product Category")
+        str,
+        Field(
+            examples=["dairy"],
+            max_length=32,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Product Category",
+        ),
     ]
     """
     Catalog category code
@@ -576,21 +746,37 @@ class InspectionIn(BaseModel):
     复检 result — final (Order 18 Art.42)
     """
     source_ref: Annotated[
-        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+        str,
+        Field(
+            examples=["PJ-CC-2026-0001"],
+            max_length=128,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Source Ref",
+        ),
     ]
     """
     The submitting agency's own reference; unique per agency (replays are no-ops)
     """
 
 
-CaseRef = TypeAliasType("CaseRef", Annotated[str, Field(max_length=100, title="Case Ref")])
+CaseRef = TypeAliasType(
+    "CaseRef",
+    Annotated[str, Field(max_length=100, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Case Ref")],
+)
 """
 Groups the open/closed records of one case
 """
 
 
 SupervisingAuthority = TypeAliasType(
-    "SupervisingAuthority", Annotated[str, Field(max_length=200, title="Supervising Authority")]
+    "SupervisingAuthority",
+    Annotated[
+        str,
+        Field(
+            max_length=200, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Supervising Authority"
+        ),
+    ],
 )
 
 
@@ -609,7 +795,14 @@ class KeyCaseIn(BaseModel):
     When it happened (for inspections: sampled on)
     """
     source_ref: Annotated[
-        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+        str,
+        Field(
+            examples=["PJ-CC-2026-0001"],
+            max_length=128,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Source Ref",
+        ),
     ]
     """
     The submitting agency's own reference; unique per agency (replays are no-ops)
@@ -625,7 +818,10 @@ LicenceName = TypeAliasType(
     Annotated[
         str,
         Field(
-            examples=["GB/T 19001-2016 质量管理体系认证证书"], max_length=200, title="Licence Name"
+            examples=["GB/T 19001-2016 质量管理体系认证证书"],
+            max_length=200,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Licence Name",
         ),
     ],
 )
@@ -635,7 +831,10 @@ The certificate's own name, e.g. for `other`
 
 
 LicenceNumber = TypeAliasType(
-    "LicenceNumber", Annotated[str, Field(max_length=100, title="Licence Number")]
+    "LicenceNumber",
+    Annotated[
+        str, Field(max_length=100, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Licence Number")
+    ],
 )
 
 
@@ -674,7 +873,14 @@ class LicenceIn(BaseModel):
     """
     revoked: Annotated[bool | None, Field(title="Revoked")] = False
     source_ref: Annotated[
-        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+        str,
+        Field(
+            examples=["PJ-CC-2026-0001"],
+            max_length=128,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Source Ref",
+        ),
     ]
     """
     The submitting agency's own reference; unique per agency (replays are no-ops)
@@ -786,7 +992,21 @@ Yuan; required when penalty_types has `fine`
 """
 
 
-LegalBasis = TypeAliasType("LegalBasis", Annotated[str, Field(max_length=500, title="Legal Basis")])
+FineAmount1 = TypeAliasType(
+    "FineAmount1",
+    Annotated[str, Field(pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Fine Amount")],
+)
+"""
+Yuan; required when penalty_types has `fine`
+"""
+
+
+LegalBasis = TypeAliasType(
+    "LegalBasis",
+    Annotated[
+        str, Field(max_length=500, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Legal Basis")
+    ],
+)
 
 
 class PenaltyIn(BaseModel):
@@ -800,10 +1020,14 @@ class PenaltyIn(BaseModel):
     decision_number: Annotated[
         str,
         Field(
-            examples=["盘市监罚〔2026〕12号"], max_length=100, min_length=1, title="Decision Number"
+            examples=["盘市监罚〔2026〕12号"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Decision Number",
         ),
     ]
-    fine_amount: Annotated[FineAmount | str | None, Field(title="Fine Amount")] = None
+    fine_amount: Annotated[FineAmount | FineAmount1 | None, Field(title="Fine Amount")] = None
     """
     Yuan; required when penalty_types has `fine`
     """
@@ -846,7 +1070,14 @@ class PenaltyIn(BaseModel):
     Day the case was referred to the police; only with police_referral, defaults to decided_on. The C-police-referral window counts from this day.
     """
     source_ref: Annotated[
-        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+        str,
+        Field(
+            examples=["PJ-CC-2026-0001"],
+            max_length=128,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Source Ref",
+        ),
     ]
     """
     The submitting agency's own reference; unique per agency (replays are no-ops)
@@ -923,7 +1154,14 @@ class ProposeIn(BaseModel):
     Order 44 Art.5-11 category
     """
     code: Annotated[
-        str, Field(examples=["91211100000123457K"], max_length=40, min_length=1, title="Code")
+        str,
+        Field(
+            examples=["912111000001234570"],
+            max_length=40,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Code",
+        ),
     ]
     """
     USCC (any spelling) or organization code of a registered enterprise
@@ -934,6 +1172,7 @@ class ProposeIn(BaseModel):
             examples=["当事人明知产品不合格仍继续销售，未能提供证据证明其没有主观故意"],
             max_length=1000,
             min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
             title="Fault Basis",
         ),
     ]
@@ -946,13 +1185,16 @@ class ProposeIn(BaseModel):
             examples=["《市场监督管理严重违法失信名单管理办法》第七条第三项"],
             max_length=500,
             min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
             title="Legal Basis",
         ),
     ]
     """
     列入依据 (public)
     """
-    penalty_record_id: Annotated[int, Field(gt=0, title="Penalty Record Id")]
+    penalty_record_id: Annotated[
+        int, Field(ge=1, le=9223372036854776000, title="Penalty Record Id")
+    ]
     """
     The heavier administrative penalty the listing rests on (Art.2)
     """
@@ -966,6 +1208,7 @@ class ProposeIn(BaseModel):
             examples=["产品经省级监督抽查不合格，公告后复查仍不合格"],
             max_length=1000,
             min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
             title="Reason",
         ),
     ]
@@ -978,6 +1221,7 @@ class ProposeIn(BaseModel):
             examples=["可自收到决定书之日起六十日内申请行政复议，或六个月内提起行政诉讼"],
             max_length=500,
             min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
             title="Remedy",
         ),
     ]
@@ -1104,7 +1348,10 @@ class ReasonOut(BaseModel):
 
 
 ProductCategory1 = TypeAliasType(
-    "ProductCategory1", Annotated[str, Field(max_length=32, title="Product Category")]
+    "ProductCategory1",
+    Annotated[
+        str, Field(max_length=32, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Product Category")
+    ],
 )
 
 
@@ -1125,7 +1372,14 @@ class RecallIn(BaseModel):
     An ordered recall refused or delayed (Order 44 Art.8)
     """
     source_ref: Annotated[
-        str, Field(examples=["PJ-CC-2026-0001"], max_length=128, min_length=1, title="Source Ref")
+        str,
+        Field(
+            examples=["PJ-CC-2026-0001"],
+            max_length=128,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Source Ref",
+        ),
     ]
     """
     The submitting agency's own reference; unique per agency (replays are no-ops)
@@ -1315,7 +1569,15 @@ class StatusIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    reason: Annotated[str, Field(max_length=500, min_length=1, title="Reason")]
+    reason: Annotated[
+        str,
+        Field(
+            max_length=500,
+            min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
+            title="Reason",
+        ),
+    ]
     status: Annotated[Literal["overturned", "withdrawn"], Field(title="Status")]
     """
     overturned: revoked on administrative review or by a court (复议/诉讼撤销); withdrawn: entered in error
@@ -1355,14 +1617,6 @@ class UndoneRemovalOut(BaseModel):
     restored_on: Annotated[date, Field(title="Restored On")]
 
 
-class ValidationError(BaseModel):
-    ctx: Annotated[dict[str, Any] | None, Field(title="Context")] = None
-    input: Annotated[Any | None, Field(title="Input")] = None
-    loc: Annotated[list[str | int], Field(title="Location")]
-    msg: Annotated[str, Field(title="Message")]
-    type: Annotated[str, Field(title="Error Type")]
-
-
 class VerifyOut(BaseModel):
     authentic: Annotated[bool, Field(title="Authentic")]
     detail: Annotated[str, Field(title="Detail")]
@@ -1375,11 +1629,14 @@ class WarningOut(BaseModel):
     rule: Annotated[str, Field(title="Rule")]
 
 
+Code = TypeAliasType("Code", Annotated[str, Field(pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$")])
+
+
 class WatchlistCodesIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    codes: Annotated[list[str], Field(max_length=100000, title="Codes")]
+    codes: Annotated[list[Code], Field(max_length=100000, title="Codes")]
 
 
 class WatchlistDetail(BaseModel):
@@ -1398,12 +1655,19 @@ class WatchlistIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    codes: Annotated[list[str], Field(max_length=100000, title="Codes")]
+    codes: Annotated[list[Code], Field(max_length=100000, title="Codes")]
     """
     USCCs (any spelling) or 9-character org codes of registered enterprises
     """
     name: Annotated[
-        str, Field(examples=["供应商名单 2026"], max_length=200, min_length=1, title="Name")
+        str,
+        Field(
+            examples=["供应商名单 2026"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Name",
+        ),
     ]
 
 
@@ -1426,6 +1690,9 @@ class WatchlistWritten(BaseModel):
     rejected: Annotated[list[RejectedCode], Field(title="Rejected")]
 
 
+Event = TypeAliasType("Event", Annotated[str, Field(pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$")])
+
+
 Region = TypeAliasType(
     "Region", Annotated[str, Field(examples=["2111"], pattern="^\\d{1,6}$", title="Region")]
 )
@@ -1434,12 +1701,20 @@ Division-code prefix
 """
 
 
+WatchlistId = TypeAliasType(
+    "WatchlistId", Annotated[int, Field(ge=1, le=2147483647, title="Watchlist Id")]
+)
+"""
+Only events about codes in this watchlist (yours)
+"""
+
+
 class WebhookIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
     events: Annotated[
-        list[str] | None,
+        list[Event] | None,
         Field(examples=[["blacklist.", "grade.changed"]], max_length=50, title="Events"),
     ] = None
     """
@@ -1455,6 +1730,7 @@ class WebhookIn(BaseModel):
             examples=["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
             max_length=200,
             min_length=16,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
             title="Secret",
         ),
     ]
@@ -1463,12 +1739,17 @@ class WebhookIn(BaseModel):
     """
     url: Annotated[
         str,
-        Field(examples=["https://bank.example.com/hooks/qcredit"], max_length=2000, title="Url"),
+        Field(
+            examples=["https://bank.example.com/hooks/qcredit"],
+            max_length=2000,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Url",
+        ),
     ]
     """
     http(s) URL; must resolve to public addresses
     """
-    watchlist_id: Annotated[int | None, Field(title="Watchlist Id")] = None
+    watchlist_id: Annotated[WatchlistId | None, Field(title="Watchlist Id")] = None
     """
     Only events about codes in this watchlist (yours)
     """
@@ -1488,32 +1769,6 @@ class WebhookOut(BaseModel):
     region: Annotated[str | None, Field(title="Region")]
     url: Annotated[str, Field(title="Url")]
     watchlist_id: Annotated[int | None, Field(title="Watchlist Id")]
-
-
-class ServiceRoutersHealthCalendarOut(BaseModel):
-    covered_through: Annotated[str, Field(title="Covered Through")]
-    """
-    last covered day, YYYY-MM-DD
-    """
-    last_year: Annotated[int, Field(title="Last Year")]
-    """
-    last year the working-day calendar covers
-    """
-    short: Annotated[bool, Field(title="Short")]
-    """
-    today + 60 days is beyond it: load the next year
-    """
-    source: Annotated[str, Field(title="Source")]
-    """
-    official (published State Council calendar) or operator
-    """
-
-
-class ServiceSchemasCalendarCalendarOut(BaseModel):
-    items: Annotated[list[CalendarDayIn], Field(title="Items")]
-    """
-    Every override, by day
-    """
 
 
 class BatchOut(BaseModel):
@@ -1734,10 +1989,6 @@ class GtinLookupOut(BaseModel):
     registered_at: Annotated[AwareDatetime, Field(title="Registered At")]
 
 
-class HTTPValidationError(BaseModel):
-    detail: Annotated[list[ValidationError] | None, Field(title="Detail")] = None
-
-
 class OverdueItem(BaseModel):
     code: Annotated[str, Field(title="Code")]
     notified_on: Annotated[date | None, Field(title="Notified On")]
@@ -1795,7 +2046,7 @@ class PublicPage(BaseModel):
 
 
 class ReadyOut(BaseModel):
-    calendar: ServiceRoutersHealthCalendarOut
+    calendar: CalendarCoverageOut
     replica: ReplicaOut | None = None
     """
     only with QCREDIT_READ_DATABASE_URL; the primary alone decides readiness
