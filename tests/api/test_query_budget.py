@@ -55,9 +55,7 @@ async def counted(
         url = make_url(database_url)
         proxy = PgWireCounter(url.host or "127.0.0.1", url.port or 5432)
         await proxy.__aenter__()
-        app_url = url.set(host="127.0.0.1", port=proxy.port).render_as_string(
-            hide_password=False
-        )
+        app_url = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     else:
         app_url = database_url
     settings = Settings(
