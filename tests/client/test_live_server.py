@@ -7,22 +7,25 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from qcredit_client import Client, NotFoundError, RetryPolicy
+from service.clock import Clock
 from tests.client._data import code, inspection, penalty, proposal
 from tests.client._live import live_registry
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "clients/python/examples/mirror_and_screen.py"
+# The server's legal day is China's (service/clock.py): from 16:00 UTC it is a day
+# ahead of the machine's UTC date, and a listing "today" must use the server's day.
 RETRY = RetryPolicy(attempts=3, wait_initial=0.05, wait_max=0.2)
 
 
 def list_enterprise(client: Client, uscc: str, ref: str) -> int:
     """Register, penalise, list (defence waived) and publish ``uscc`` today; the entry id."""
-    today = date.today()
+    today = Clock().today()
     client.put_enterprise(uscc, {"name": f"盘锦示例{uscc[-4:]}乳业有限公司", "products": ["dairy"]})
     record = client.add_record(uscc, penalty(ref, today - timedelta(days=30)))
     entry = client.propose_listing(proposal(uscc, record.id))
@@ -55,9 +58,9 @@ def test_sync_client_and_example_program_against_a_live_server(
         list_enterprise(client, listed, "L-1")
         client.put_enterprise(clean, {"name": "盘锦守信乳业有限公司", "products": ["dairy"]})
         gone = list_enterprise(client, removed, "L-2")
-        client.remove_listing(gone, date.today(), "error")
+        client.remove_listing(gone, Clock().today(), "error")
 
-        batch = [{**inspection(f"I-{i}", date.today()), "code": clean} for i in range(3)]
+        batch = [{**inspection(f"I-{i}", Clock().today()), "code": clean} for i in range(3)]
         results = list(client.upload_records(iter(batch), batch_size=2))
         assert [r.status for r in results] == ["accepted"] * 3
         assert [r.index for r in results] == [0, 1, 2]
