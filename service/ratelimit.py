@@ -1,5 +1,6 @@
 """Per-client-IP rate limit on what anyone may call without a key — the public API
-(``/public/v1``) and the portal pages that search or screen (``/blacklist``, ``/screen``) —
+(``/public/v1``) and the portal pages that search or screen (``/blacklist``,
+``/penalties``, ``/screen``) —
 moving window, in memory, one budget per client across all of them.
 
 Each app instance keeps its own counters (``limits`` in-memory storage): with N replicas
@@ -23,7 +24,7 @@ from service.errors import RateLimited
 from service.handlers import send_problem
 
 PUBLIC_PREFIX = "/public/v1"
-LIMITED_PREFIXES = (PUBLIC_PREFIX, "/blacklist", "/screen")
+LIMITED_PREFIXES = (PUBLIC_PREFIX, "/blacklist", "/penalties", "/screen")
 
 
 class PublicRateLimitMiddleware:

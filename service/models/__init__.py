@@ -5,6 +5,7 @@ from service.models.base import metadata, utcnow
 from service.models.blacklist import BlacklistEntry, BlacklistTransition
 from service.models.classification import ClassificationRow, GradeChange
 from service.models.enterprise import Enterprise, Gtin
+from service.models.publication import PenaltyRepair
 from service.models.record import CreditRecord
 from service.models.reference import CalendarDay, CatalogCategory, RegistrySetting, StoredRuleSet
 from service.models.sharing import (
@@ -34,6 +35,7 @@ __all__ = [
     "Gtin",
     "IdempotencyKey",
     "Ledger",
+    "PenaltyRepair",
     "RegistrySetting",
     "StoredRuleSet",
     "Watchlist",

@@ -29,6 +29,7 @@ HTML_HEADERS = {"Vary": "Cookie", "Cache-Control": "no-cache", "X-Content-Type-O
 NAV = (
     ("home", "/"),
     ("search", "/blacklist"),
+    ("penalties", "/penalties"),
     ("screen", "/screen"),
     ("downloads", "/downloads"),
     ("stats", "/stats"),

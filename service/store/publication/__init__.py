@@ -1,0 +1,1 @@
+"""What the registry publishes beyond the blacklist: penalties (Order 45)."""
