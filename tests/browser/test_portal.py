@@ -127,3 +127,24 @@ def test_keyboard_reaches_the_skip_link_and_the_search(live_server: LiveServer, 
         if page.evaluate("document.activeElement.id") == "q":
             break
     assert page.evaluate("document.activeElement.id") == "q"
+
+
+def test_penalty_publication_page_lists_and_finds_a_penalty(
+    live_server: LiveServer, page: Any
+) -> None:
+    found = live_server.api("/public/v1/penalties?limit=1")["items"]
+    assert found, "the demo data has no penalty public today"
+    penalty = found[0]
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="行政处罚公示").click()
+    page.wait_for_url("**/penalties")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert "市场监管总局令第45号" in page.locator("main").inner_text()
+    assert page.locator("#penalties tr.result").count() >= 1
+    page.get_by_label("企业名称或统一社会信用代码").fill(penalty["name"])
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**/penalties?*")
+    row = page.locator("tr.result", has_text=penalty["decision_number"]).first
+    assert penalty["code"] in row.inner_text()
+    assert penalty["public_until"] in row.inner_text()
+    assert "分类等级" not in page.locator("main").inner_text()
