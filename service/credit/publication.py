@@ -40,26 +40,29 @@ REPAIR_MONTHS_STRICT = 12  # ... 1 year for food, drugs and special equipment
 # period). Codes of the default catalog (migration 0002) and of the completeness migration.
 STRICT_SECTORS: frozenset[str] = frozenset(
     {
+        # food (食品)
         "dairy",
         "infant-formula",
         "meat",
         "food-additive",
         "edible-oil",
         "liquor",
-        "liquor-wine",
+        "alcoholic-drink",
         "bottled-water",
         "frozen-drink",
         "condiment",
-        "food",
+        "edible-agri-product",
+        "grain",
         "food-related",
+        "food-packaging",
+        # drugs (药品)
         "drug",
-        "medical-device",
-        "cosmetic",
+        # special equipment (特种设备)
         "special-equipment",
         "lpg-cylinder",
-        "pressure-vessel",
-        "boiler",
         "elevator",
+        "boiler",
+        "oil-gas-pipeline",
     }
 )
 _MILD_TYPES = frozenset({"warning", "fine"})

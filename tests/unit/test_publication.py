@@ -81,7 +81,7 @@ def test_repair_period_six_months_one_year_for_food_drugs_special_equipment() ->
     assert repair_earliest(general) == date(2026, 9, 20)
     assert ok(general, date(2026, 9, 19)) == ["repair-min-period"]
     assert ok(general, date(2026, 9, 20)) == []
-    for sector in ("dairy", "special-equipment", "drug"):
+    for sector in ("dairy", "alcoholic-drink", "special-equipment", "elevator", "drug"):
         strict = pen("suspension", sectors=(sector,))
         assert ok(strict, date(2027, 3, 19)) == ["repair-min-period"]
         assert ok(strict, date(2027, 3, 20)) == []
