@@ -24,8 +24,8 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
-from service.pagination import (
+from service.http.etag import json_response
+from service.http.pagination import (
     CursorQuery,
     decode_snapshot_cursor,
     encode_snapshot_cursor,
@@ -37,8 +37,9 @@ from service.schemas.publication import (
     RepairIn,
     RepairOut,
 )
-from service.store import feed, public
+from service.store.blacklist import public
 from service.store.publication import penalties
+from service.store.sharing import feed
 
 router = APIRouter()
 

@@ -11,8 +11,8 @@ from starlette.responses import Response
 from service.credit.codes import CodeError, try_parse
 from service.deps import SessionDep, TodayDep
 from service.errors import ValidationFailed
-from service.pagination import decode_cursor, encode_cursor
-from service.store import public
+from service.http.pagination import decode_cursor, encode_cursor
+from service.store.blacklist import public
 from service.store.publication import penalties
 from service.web import pages
 from service.web.i18n import translate

@@ -22,7 +22,8 @@ from service.credit.names import name_key
 from service.errors import Conflict, FieldError, IllegalTransition, ValidationFailed
 from service.models import Agency, CreditRecord, Enterprise, PenaltyRepair
 from service.schemas.publication import RepairIn
-from service.store import ledger, records
+from service.store import ledger
+from service.store.records import write as records
 
 PUBLIC_FIELDS = (
     "code",
