@@ -8,6 +8,7 @@ from service.models.enterprise import Enterprise, Gtin
 from service.models.publication import PenaltyRepair
 from service.models.record import CreditRecord
 from service.models.reference import CalendarDay, CatalogCategory, RegistrySetting, StoredRuleSet
+from service.models.review import ClassificationReview
 from service.models.sharing import (
     AuditEntry,
     Event,
@@ -27,6 +28,7 @@ __all__ = [
     "BlacklistTransition",
     "CalendarDay",
     "CatalogCategory",
+    "ClassificationReview",
     "ClassificationRow",
     "CreditRecord",
     "Enterprise",

@@ -24,7 +24,8 @@ from sqlmodel import col
 
 from service.credit.codes import CodeError, ParsedCode, try_parse
 from service.db import driver_of
-from service.models import BlacklistEntry
+from service.models import BlacklistEntry, Enterprise
+from service.store.grading import review
 from service.store.grading.dossiers import listing_in_force_clause
 
 AGENCY_MAX_CODES = 100_000
@@ -66,11 +67,22 @@ def _lookup_sql(dialect: Dialect, today: date, *, public: bool, with_orgs: bool)
     # A non-correlated IN: the listings in force are read once into a hash (PostgreSQL
     # hashed subplan, SQLite ephemeral index) instead of probed once per enterprise.
     org = "enterprise.org_code" if with_orgs else "NULL"  # decoded only when asked for
-    grade = "NULL" if public else "enterprise.grade"  # never read for a public answer
+    if public:
+        grade, reviews = "NULL", ""  # never read for a public answer
+    else:
+        # The class in force: a regulator's override while it holds (service.credit.review).
+        override = review.in_force_sql(col(Enterprise.grade), today).compile(
+            dialect=dialect, compile_kwargs={"literal_binds": True}
+        )
+        grade = f"CASE WHEN {override} THEN classification_review.grade ELSE enterprise.grade END"
+        reviews = (
+            "LEFT JOIN classification_review ON classification_review.code = enterprise.code "
+            "AND classification_review.latest "
+        )
     select = (
         f"SELECT enterprise.code, {org}, {grade}, enterprise.code IN ("
         f"SELECT blacklist_entry.code FROM blacklist_entry WHERE {in_force}) "
-        "FROM enterprise WHERE "
+        f"FROM enterprise {reviews}WHERE "
     )
     if dialect.name == "postgresql":
         # One array parameter each: asyncpg allows at most 32,767 bind parameters.

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.credit.classification import Classification, classify
 from service.credit.regions import region_name
 from service.models import ClassificationRow, Enterprise
-from service.schemas import ClassificationOut, EnterpriseOut, ReasonOut, SupervisionOut
-from service.store.grading import dossiers
+from service.schemas import ClassificationOut, EnterpriseOut, ReasonOut, ReviewOut, SupervisionOut
+from service.store.grading import dossiers, review
 from service.store.grading import regrade as grading
 
 
 def classification_out(
-    code: str, result: Classification, known_at: datetime | None = None
+    code: str,
+    result: Classification,
+    known_at: datetime | None = None,
+    *,
+    computed_grade: str | None = None,
+    review_doc: dict[str, Any] | None = None,
 ) -> ClassificationOut:
     return ClassificationOut(
         code=code,
@@ -25,6 +31,22 @@ def classification_out(
         known_at=known_at,
         reasons=[ReasonOut(**r) for r in grading.reasons_json(result)],
         supervision=SupervisionOut(**grading.supervision_json(result)),
+        computed_grade=computed_grade or result.grade.value,
+        review=ReviewOut(**review_doc) if review_doc else None,
+    )
+
+
+async def reviewed(
+    session: AsyncSession,
+    code: str,
+    result: Classification,
+    known_at: datetime | None = None,
+) -> ClassificationOut:
+    """The class in force: ``result`` (computed) with the latest review applied."""
+    ruleset = await grading.active_ruleset(session)
+    shown, doc = review.apply(result, await review.latest(session, code), ruleset)
+    return classification_out(
+        code, shown, known_at, computed_grade=result.grade.value, review_doc=doc
     )
 
 
@@ -36,6 +58,8 @@ async def current_classification(
     exact and saves loading and classifying the dossier on the hot lookup path; anything
     older (the daily run has not happened yet) is evaluated live."""
     stored = await session.get(ClassificationRow, enterprise.code)
+    if await review.latest(session, enterprise.code) is not None:
+        stored = None  # a reviewed class is assembled live (reviews are few)
     if (
         stored is not None
         and stored.as_of == today
@@ -50,12 +74,13 @@ async def current_classification(
                 as_of=stored.as_of,
                 reasons=[ReasonOut(**r) for r in stored.reasons],
                 supervision=SupervisionOut(**stored.supervision),
+                computed_grade=stored.grade,
             ),
             bool(listed.get(enterprise.code)),
         )
     [dossier] = await dossiers.load(session, [enterprise], today)
     result = classify(dossier, today, await grading.active_ruleset(session))
-    return classification_out(enterprise.code, result), bool(dossier.active_listing_ids)
+    return await reviewed(session, enterprise.code, result), bool(dossier.active_listing_ids)
 
 
 async def enterprise_out(
