@@ -1,6 +1,7 @@
 """All tables; importing this package registers them on the shared metadata."""
 
 from service.models.agency import Agency, ApiKey
+from service.models.announcement import Announcement, AnnouncementItem
 from service.models.base import metadata, utcnow
 from service.models.blacklist import BlacklistEntry, BlacklistTransition
 from service.models.classification import ClassificationRow, GradeChange
@@ -22,6 +23,8 @@ from service.models.sharing import (
 
 __all__ = [
     "Agency",
+    "Announcement",
+    "AnnouncementItem",
     "ApiKey",
     "AuditEntry",
     "BlacklistEntry",

@@ -30,6 +30,7 @@ NAV = (
     ("home", "/"),
     ("search", "/blacklist"),
     ("penalties", "/penalties"),
+    ("announcements", "/announcements"),
     ("screen", "/screen"),
     ("downloads", "/downloads"),
     ("stats", "/stats"),

@@ -103,7 +103,33 @@ async def test_no_public_route_or_page_shows_a_grade(
         got = await client.get(f"/v1/enterprises/{uscc}/classification", headers=h)
         assert got.json()["grade"] == grade  # the agency sees it...
 
-    samples = {"code": a, "name": "app.css"}
+    rec = await client.post(
+        f"/v1/enterprises/{a}/records",
+        json={
+            "kind": "inspection",
+            "source_ref": "NG-I1",
+            "occurred_on": "2026-05-01",
+            "product_category": "dairy",
+            "level": "provincial",
+            "result": "pass",
+        },
+        headers=h,
+    )
+    ann = await client.post(
+        "/v1/announcements",
+        json={
+            "title": "抽查结果",
+            "announced_on": "2026-06-01",
+            "product_category": "dairy",
+            "level": "provincial",
+            "record_ids": [rec.json()["id"]],
+        },
+        headers=h,
+    )
+    ann_id = ann.json()["id"]
+    await client.post(f"/v1/announcements/{ann_id}/publish", json={}, headers=h)
+
+    samples = {"code": a, "name": "app.css", "announcement_id": ann_id}
     bodies: dict[str, dict[str, Any]] = {
         "/public/v1/screen": {"json": {"codes": [a, c, "bad"]}},
         "/public/v1/screen/verify": {"json": {"receipt": "x.y"}},
@@ -117,6 +143,7 @@ async def test_no_public_route_or_page_shows_a_grade(
         f"/blacklist?q={a}",
         f"/regulator/dossier?code={a}",
         "/?lang=en",
+        f"/public/v1/announcements?code={a}",
     ]
     walked = 0
     for method, path in _public_routes(app):

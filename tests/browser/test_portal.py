@@ -148,3 +148,24 @@ def test_penalty_publication_page_lists_and_finds_a_penalty(
     assert penalty["code"] in row.inner_text()
     assert penalty["public_until"] in row.inner_text()
     assert "分类等级" not in page.locator("main").inner_text()
+
+
+def test_announcement_page_shows_results_with_final_conclusions(
+    live_server: LiveServer, page: Any
+) -> None:
+    found = live_server.api("/public/v1/announcements?limit=1")["items"]
+    assert found, "the demo data has no published announcement"
+    ann = found[0]
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="抽查结果公示").click()
+    page.wait_for_url("**/announcements")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.get_by_role("link", name=ann["title"]).click()
+    page.wait_for_url(f"**/announcements/{ann['id']}")
+    assert page.get_by_role("heading", name=ann["title"]).is_visible()
+    rows = page.locator("#results tr.result")
+    assert rows.count() == ann["count"]
+    assert "最终结论" in page.locator("#results thead").inner_text()
+    finals = page.locator('#results td[data-label="最终结论"]').all_inner_texts()
+    assert sum(f.strip() == "不合格" for f in finals) == ann["failed"]
+    assert "分类等级" not in page.locator("main").inner_text()
