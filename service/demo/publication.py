@@ -1,5 +1,6 @@
 """Demo publication data: a published sampling-result announcement (抽查结果公示) over the
-demo inspections of the last year, and one regulator override of a computed class — built
+demo inspections of the last year, one regulator override of a computed class and an early
+warning (预警) — built
 through the real store paths, safe to run again."""
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from service.auth import Principal
 from service.credit import review as review_rules
 from service.credit.codes import parse_code
 from service.credit.ruleset import Grade
-from service.models import Announcement, ClassificationReview, CreditRecord
+from service.models import Announcement, ClassificationReview, CreditRecord, EarlyWarning
 from service.store import enterprises
 from service.store.grading import regrade as grading
 from service.store.grading import review
-from service.store.publication import announcements
+from service.store.publication import announcements, warnings
 
 ANNOUNCEMENT_ITEMS = 40
 
@@ -84,9 +85,32 @@ async def _override(
     return 1
 
 
+async def _warning(session: AsyncSession, principal: Principal, today: date) -> int:
+    title = "演示:儿童玩具小零件窒息风险警示"
+    found = await session.execute(
+        select(col(EarlyWarning.id)).where(col(EarlyWarning.title) == title)
+    )
+    if found.first() is not None:
+        return 0
+    await warnings.issue(
+        session,
+        principal,
+        product_category="toy",
+        region_code="21",
+        severity="high",
+        title=title,
+        advice="选购带有年龄警示标识的玩具;三岁以下儿童不要接触含小零件的玩具。",
+        issued_on=today - timedelta(days=3),
+        expires_on=today + timedelta(days=180),
+        today=today,
+    )
+    return 1
+
+
 async def load_publication_demo(
     session: AsyncSession, principal: Principal, codes: list[str], *, today: date
 ) -> str:
     made = await _announcement(session, principal, today)
     overridden = await _override(session, principal, codes, today)
-    return f"{made} announcement, {overridden} override"
+    warned = await _warning(session, principal, today)
+    return f"{made} announcement, {overridden} override, {warned} warning"

@@ -24,7 +24,14 @@ from service.errors import RateLimited
 from service.http.handlers import send_problem
 
 PUBLIC_PREFIX = "/public/v1"
-LIMITED_PREFIXES = (PUBLIC_PREFIX, "/blacklist", "/penalties", "/announcements", "/screen")
+LIMITED_PREFIXES = (
+    PUBLIC_PREFIX,
+    "/blacklist",
+    "/penalties",
+    "/announcements",
+    "/warnings",
+    "/screen",
+)
 
 
 class PublicRateLimitMiddleware:

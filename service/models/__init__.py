@@ -6,6 +6,7 @@ from service.models.base import metadata, utcnow
 from service.models.blacklist import BlacklistEntry, BlacklistTransition
 from service.models.classification import ClassificationRow, GradeChange
 from service.models.enterprise import Enterprise, Gtin
+from service.models.objection import Objection
 from service.models.publication import PenaltyRepair
 from service.models.record import CreditRecord
 from service.models.reference import CalendarDay, CatalogCategory, RegistrySetting, StoredRuleSet
@@ -20,6 +21,7 @@ from service.models.sharing import (
     Webhook,
     WebhookDelivery,
 )
+from service.models.warning import EarlyWarning
 
 __all__ = [
     "Agency",
@@ -34,12 +36,14 @@ __all__ = [
     "ClassificationReview",
     "ClassificationRow",
     "CreditRecord",
+    "EarlyWarning",
     "Enterprise",
     "Event",
     "GradeChange",
     "Gtin",
     "IdempotencyKey",
     "Ledger",
+    "Objection",
     "PenaltyRepair",
     "RegistrySetting",
     "StoredRuleSet",

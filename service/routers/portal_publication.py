@@ -15,7 +15,7 @@ from service.deps import SessionDep, TodayDep
 from service.errors import NotFound, ValidationFailed
 from service.http.pagination import decode_cursor, encode_cursor
 from service.store.blacklist import public
-from service.store.publication import announcements, penalties
+from service.store.publication import announcements, penalties, warnings
 from service.web import pages
 from service.web.i18n import translate
 from service.web.render import render, request_lang
@@ -124,5 +124,31 @@ async def announcement_page(
         "announcement.html",
         page="announcements",
         ann=ann,
+        product_label=await _product_label(session, request),
+    )
+
+
+@router.get("/warnings")
+async def warning_list(
+    request: Request,
+    session: SessionDep,
+    today: TodayDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """Early warnings (预警) in force today."""
+    try:
+        raw = decode_cursor(cursor)
+    except ValidationFailed:
+        raw = None
+    after = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    items, key = await warnings.public_page(
+        session, today=today, region=None, product=None, after=after, limit=PAGE_SIZE
+    )
+    return render(
+        request,
+        "warnings.html",
+        page="warnings",
+        items=items,
+        next_url=pages.next_page_url(request, encode_cursor(key)) if key else None,
         product_label=await _product_label(session, request),
     )

@@ -48,6 +48,10 @@ class ReasonOut(BaseModel):
     text_en: str
     grade: str
     record_ids: list[int]
+    disputed_record_ids: list[int] = Field(
+        default_factory=list,
+        description="Of `record_ids`, those under an open objection (信用异议)",
+    )
 
 
 class SupervisionOut(BaseModel):

@@ -149,7 +149,7 @@ class PassRateRow(BaseModel):
 
 
 class PassRateStats(BaseModel):
-    group_by: Literal["product", "region", "level", "month"]
+    group_by: Literal["product", "region", "level", "month", "source"]
     from_: date | None = Field(alias="from")
     to: date | None
     region: str | None

@@ -13,6 +13,7 @@ from service.models import ClassificationRow, Enterprise
 from service.schemas import ClassificationOut, EnterpriseOut, ReasonOut, ReviewOut, SupervisionOut
 from service.store.grading import dossiers, review
 from service.store.grading import regrade as grading
+from service.store.records import objections
 
 
 def classification_out(
@@ -42,12 +43,21 @@ async def reviewed(
     result: Classification,
     known_at: datetime | None = None,
 ) -> ClassificationOut:
-    """The class in force: ``result`` (computed) with the latest review applied."""
+    """The class in force: ``result`` (computed) with the latest review applied and the
+    records under an open objection marked in the reasons that cite them."""
     ruleset = await grading.active_ruleset(session)
     shown, doc = review.apply(result, await review.latest(session, code), ruleset)
-    return classification_out(
+    out = classification_out(
         code, shown, known_at, computed_grade=result.grade.value, review_doc=doc
     )
+    return mark_disputed(out, set(await objections.open_for_code(session, code)))
+
+
+def mark_disputed(out: ClassificationOut, disputed: set[int]) -> ClassificationOut:
+    if disputed:
+        for reason in out.reasons:
+            reason.disputed_record_ids = [i for i in reason.record_ids if i in disputed]
+    return out
 
 
 async def current_classification(
@@ -58,8 +68,10 @@ async def current_classification(
     exact and saves loading and classifying the dossier on the hot lookup path; anything
     older (the daily run has not happened yet) is evaluated live."""
     stored = await session.get(ClassificationRow, enterprise.code)
-    if await review.latest(session, enterprise.code) is not None:
-        stored = None  # a reviewed class is assembled live (reviews are few)
+    if await review.latest(session, enterprise.code) is not None or await objections.open_for_code(
+        session, enterprise.code
+    ):
+        stored = None  # reviewed or disputed: assembled live (both are few)
     if (
         stored is not None
         and stored.as_of == today

@@ -31,6 +31,7 @@ NAV = (
     ("search", "/blacklist"),
     ("penalties", "/penalties"),
     ("announcements", "/announcements"),
+    ("warnings", "/warnings"),
     ("screen", "/screen"),
     ("downloads", "/downloads"),
     ("stats", "/stats"),

@@ -144,6 +144,7 @@ async def test_no_public_route_or_page_shows_a_grade(
         f"/regulator/dossier?code={a}",
         "/?lang=en",
         f"/public/v1/announcements?code={a}",
+        "/public/v1/warnings?region=2111",
     ]
     walked = 0
     for method, path in _public_routes(app):

@@ -169,3 +169,16 @@ def test_announcement_page_shows_results_with_final_conclusions(
     finals = page.locator('#results td[data-label="最终结论"]').all_inner_texts()
     assert sum(f.strip() == "不合格" for f in finals) == ann["failed"]
     assert "分类等级" not in page.locator("main").inner_text()
+
+
+def test_warnings_page_shows_the_warnings_in_force(live_server: LiveServer, page: Any) -> None:
+    found = live_server.api("/public/v1/warnings")["items"]
+    assert found, "the demo data has no warning in force"
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="质量安全预警").click()
+    page.wait_for_url("**/warnings")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    items = page.locator("#warnings li")
+    assert items.count() == len(found)
+    assert found[0]["title"] in items.first.inner_text()
+    assert found[0]["advice"] in items.first.inner_text()
