@@ -16,11 +16,17 @@ from service.auth import Principal
 from service.credit import review as review_rules
 from service.credit.codes import parse_code
 from service.credit.ruleset import Grade
-from service.models import Announcement, ClassificationReview, CreditRecord, EarlyWarning
-from service.store import enterprises
+from service.models import (
+    Announcement,
+    ClassificationReview,
+    CreditRecord,
+    EarlyWarning,
+    HonourEntry,
+)
+from service.store import enterprises, views
 from service.store.grading import regrade as grading
 from service.store.grading import review
-from service.store.publication import announcements, warnings
+from service.store.publication import announcements, honours, warnings
 
 ANNOUNCEMENT_ITEMS = 40
 
@@ -107,10 +113,40 @@ async def _warning(session: AsyncSession, principal: Principal, today: date) -> 
     return 1
 
 
+async def _honours(
+    session: AsyncSession, principal: Principal, codes: list[str], today: date
+) -> int:
+    """Up to three AA enterprises on the honour list (守信激励)."""
+    if (await session.execute(select(col(HonourEntry.id)).limit(1))).first():
+        return 0
+    made = 0
+    for code in codes:
+        enterprise = await enterprises.get(session, parse_code(code))
+        classification, listed = await views.current_classification(session, enterprise, today)
+        if classification.grade != "AA" or listed:
+            continue
+        await honours.publish(
+            session,
+            principal,
+            enterprise,
+            reason="演示:质量信用优秀,推荐参评市长质量奖",
+            published_on=today - timedelta(days=10),
+            today=today,
+        )
+        made += 1
+        if made == 3:
+            break
+    return made
+
+
 async def load_publication_demo(
     session: AsyncSession, principal: Principal, codes: list[str], *, today: date
 ) -> str:
     made = await _announcement(session, principal, today)
     overridden = await _override(session, principal, codes, today)
     warned = await _warning(session, principal, today)
-    return f"{made} announcement, {overridden} override, {warned} warning"
+    honoured = await _honours(session, principal, codes, today)
+    return (
+        f"{made} announcement, {overridden} override, {warned} warning, "
+        f"{honoured} on the honour list"
+    )

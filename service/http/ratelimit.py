@@ -30,6 +30,7 @@ LIMITED_PREFIXES = (
     "/penalties",
     "/announcements",
     "/warnings",
+    "/honours",
     "/screen",
 )
 

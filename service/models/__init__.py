@@ -6,6 +6,7 @@ from service.models.base import metadata, utcnow
 from service.models.blacklist import BlacklistEntry, BlacklistTransition
 from service.models.classification import ClassificationRow, GradeChange
 from service.models.enterprise import Enterprise, Gtin
+from service.models.honour import HonourEntry
 from service.models.objection import Objection
 from service.models.publication import PenaltyRepair
 from service.models.record import CreditRecord
@@ -41,6 +42,7 @@ __all__ = [
     "Event",
     "GradeChange",
     "Gtin",
+    "HonourEntry",
     "IdempotencyKey",
     "Ledger",
     "Objection",

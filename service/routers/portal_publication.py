@@ -15,7 +15,7 @@ from service.deps import SessionDep, TodayDep
 from service.errors import NotFound, ValidationFailed
 from service.http.pagination import decode_cursor, encode_cursor
 from service.store.blacklist import public
-from service.store.publication import announcements, penalties, warnings
+from service.store.publication import announcements, honours, penalties, warnings
 from service.web import pages
 from service.web.i18n import translate
 from service.web.render import render, request_lang
@@ -151,4 +151,29 @@ async def warning_list(
         items=items,
         next_url=pages.next_page_url(request, encode_cursor(key)) if key else None,
         product_label=await _product_label(session, request),
+    )
+
+
+@router.get("/honours")
+async def honour_list(
+    request: Request,
+    session: SessionDep,
+    today: TodayDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    """The honour list (守信激励名单) in force today."""
+    try:
+        raw = decode_cursor(cursor)
+    except ValidationFailed:
+        raw = None
+    after = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    items, key = await honours.public_page(
+        session, today=today, region=None, after=after, limit=PAGE_SIZE
+    )
+    return render(
+        request,
+        "honours.html",
+        page="honours",
+        items=items,
+        next_url=pages.next_page_url(request, encode_cursor(key)) if key else None,
     )

@@ -24,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.penalties": ("行政处罚公示", "Penalties"),
     "nav.announcements": ("抽查结果公示", "Sampling results"),
     "nav.warnings": ("质量安全预警", "Warnings"),
+    "nav.honours": ("守信激励名单", "Honour list"),
     "nav.screen": ("批量筛查", "Screening"),
     "nav.downloads": ("数据下载", "Downloads"),
     "nav.stats": ("抽查统计", "Statistics"),
@@ -102,6 +103,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "category and region.",
     ),
     "warn.none": ("暂无正在发布的质量安全预警。", "No warnings in force."),
+    "hon.lead": (
+        "市场监督管理部门公布的质量信用良好、推荐参加质量奖项评选的企业(守信激励)。",
+        "Enterprises with a good quality-credit record that market regulators recommend for "
+        "quality awards (incentives for trustworthiness).",
+    ),
+    "hon.none": ("暂无守信激励名单。", "The honour list is empty."),
+    "hon.reason": ("激励事由", "Reason"),
     "warn.severity.low": ("一般", "Low"),
     "warn.severity.medium": ("较重", "Medium"),
     "warn.severity.high": ("严重", "High"),

@@ -32,6 +32,7 @@ NAV = (
     ("penalties", "/penalties"),
     ("announcements", "/announcements"),
     ("warnings", "/warnings"),
+    ("honours", "/honours"),
     ("screen", "/screen"),
     ("downloads", "/downloads"),
     ("stats", "/stats"),

@@ -129,6 +129,11 @@ async def test_no_public_route_or_page_shows_a_grade(
     ann_id = ann.json()["id"]
     await client.post(f"/v1/announcements/{ann_id}/publish", json={}, headers=h)
 
+    override = {"action": "override", "grade": "AA", "reason": "x", "expires_on": "2027-01-01"}
+    await client.post(f"/v1/enterprises/{c}/classification/review", json=override, headers=h)
+    honour = await client.post("/v1/honours", json={"code": c, "reason": "守信"}, headers=h)
+    assert honour.status_code == 201, honour.text  # the honour list names it, never its class
+
     samples = {"code": a, "name": "app.css", "announcement_id": ann_id}
     bodies: dict[str, dict[str, Any]] = {
         "/public/v1/screen": {"json": {"codes": [a, c, "bad"]}},
@@ -145,6 +150,7 @@ async def test_no_public_route_or_page_shows_a_grade(
         "/?lang=en",
         f"/public/v1/announcements?code={a}",
         "/public/v1/warnings?region=2111",
+        "/public/v1/honours?region=2111",
     ]
     walked = 0
     for method, path in _public_routes(app):

@@ -182,3 +182,18 @@ def test_warnings_page_shows_the_warnings_in_force(live_server: LiveServer, page
     assert items.count() == len(found)
     assert found[0]["title"] in items.first.inner_text()
     assert found[0]["advice"] in items.first.inner_text()
+
+
+def test_honour_list_page_matches_the_public_api(live_server: LiveServer, page: Any) -> None:
+    found = live_server.api("/public/v1/honours")["items"]
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="守信激励名单").click()
+    page.wait_for_url("**/honours")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    main = page.locator("main").inner_text()
+    if found:
+        assert page.locator("#honours tr.result").count() == len(found)
+        assert found[0]["name"] in main
+    else:
+        assert "暂无守信激励名单" in main
+    assert "优秀自律" not in main and "分类等级" not in main
