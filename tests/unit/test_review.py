@@ -6,10 +6,14 @@ from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import dated_dossiers
 
+from service.credit.classification import builtin_rulesets, classify
+from service.credit.dossier import Dossier, RecordKind
 from service.credit.review import RANK, Action, Review, check, grade_in_force, in_force, lower
-from service.credit.ruleset import Grade
+from service.credit.ruleset import DEFAULT_RULESET_ID, Grade
 
+RULES = builtin_rulesets()[DEFAULT_RULESET_ID]
 D = date(2026, 6, 15)
 END = date(2026, 7, 15)
 GRADES = list(Grade)
@@ -72,3 +76,12 @@ def test_grade_in_force_is_the_override_or_the_computed(
     expect_override = D <= on < END and RANK[now] >= RANK[seen]
     assert got is (decided if expect_override else now)
     assert lower(Grade.C, Grade.B) and not lower(Grade.B, Grade.B)
+
+
+@given(dated_dossiers())
+def test_monitoring_records_never_change_the_computed_class(drawn: tuple[Dossier, date]) -> None:
+    """风险监测 / 产品伤害监测 find risks; they are not findings against the producer."""
+    d, on = drawn
+    kept = tuple(f for f in d.facts if f.kind not in (RecordKind.MONITORING, RecordKind.INJURY))
+    without = Dossier(d.code, kept, d.product_risks, d.active_listing_ids)
+    assert classify(d, on, RULES).grade is classify(without, on, RULES).grade
