@@ -35,6 +35,7 @@ class Scope(StrEnum):
     BLACKLIST_WRITE = "blacklist:write"
     BLACKLIST_APPROVE = "blacklist:approve"
     WEBHOOKS = "webhooks"
+    CLASSIFICATION_REVIEW = "classification:review"  # confirm / override computed classes
     ADMIN = "admin"
 
 

@@ -24,12 +24,18 @@ def quality_command(
         str | None, typer.Option(help="Division-code prefix, e.g. 2111; omit for national")
     ] = None,
     year: Annotated[int | None, typer.Option(help="Calendar year; default this year")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="A year (2026) or a quarter (2026Q3); overrides --year"),
+    ] = None,
     target: Annotated[
         float, typer.Option(help="Target pass rate, 0-1 (e.g. 0.96)")
     ] = quality.DEFAULT_TARGET,
 ) -> None:
-    """Pass rates by product/region/level/month vs target and the previous year, classes,
-    blacklist movements and a short narrative, as an XLSX workbook or an HTML document."""
+    """Pass rates by product/region/level/month vs target and the same period a year
+    earlier, classes, blacklist movements, the monitoring rate, announcements and penalties
+    of the period and a short narrative, as an XLSX workbook or an HTML document; yearly or
+    quarterly (`--period 2026Q3`)."""
     if region is not None and not (region.isdigit() and 1 <= len(region) <= 6):
         raise typer.BadParameter("region must be 1-6 digits", param_hint="--region")
     if not 0 < target <= 1:
@@ -38,13 +44,17 @@ def quality_command(
     if suffix not in (".xlsx", ".html", ".htm"):
         raise typer.BadParameter("the file must end in .xlsx or .html", param_hint="--out")
     today = Clock().today()
+    try:
+        chosen = quality.parse_period(period or str(year or today.year))
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--period") from err
 
     async def _gather() -> QualityReport:
         db = Database(Settings())
         try:
             async with db.session(write=False) as session:
                 return await quality.gather(
-                    session, region=region, year=year or today.year, today=today, target=target
+                    session, region=region, period=chosen, today=today, target=target
                 )
         finally:
             await db.dispose()
@@ -55,5 +65,5 @@ def quality_command(
     else:
         out.write_text(html.render(report), encoding="utf-8")
     typer.echo(
-        f"{out}: {report.year} {report.region_label}, {report.total.inspections} inspections"
+        f"{out}: {report.period} {report.region_label}, {report.total.inspections} inspections"
     )

@@ -21,6 +21,8 @@ class RecordKind(StrEnum):
     COMMENDATION = "commendation"  # 表彰奖励
     LICENCE = "licence"  # 许可/认证
     KEY_CASE = "key_case"  # 挂牌督办
+    MONITORING = "monitoring"  # 风险监测 (not counted for the class)
+    INJURY = "injury"  # 产品伤害监测 (not counted for the class)
 
 
 class RecordStatus(StrEnum):

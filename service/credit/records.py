@@ -227,7 +227,31 @@ def _complaint(
     return _not_before(f, "received_on", occurred_on, "occurred_on")
 
 
+def _monitoring(
+    occurred_on: date, f: Mapping[str, object], catalog: Collection[str], cal: WorkCalendar
+) -> list[Problem]:
+    """风险监测 / 产品伤害监测: a catalog product; a severity exactly when a hazard was found."""
+    problems: list[Problem] = []
+    category = f.get("product_category")
+    if category not in catalog:
+        problems.append(
+            Problem(
+                "product_category",
+                "catalog",
+                f"'{category}' is not in the product catalog (see GET /v1/catalog)",
+            )
+        )
+    found, severity = f.get("hazard_found"), f.get("severity", "none")
+    if found and severity == "none":
+        problems.append(Problem("severity", "hazard-severity", "a hazard found needs a severity"))
+    if not found and severity != "none":
+        problems.append(Problem("severity", "hazard-severity", "no hazard found: severity none"))
+    return problems
+
+
 _CHECKS = {
+    "monitoring": _monitoring,
+    "injury": _monitoring,
     "inspection": _inspection,
     "penalty": _penalty,
     "recall": _recall,

@@ -16,6 +16,7 @@ from service.auth import ALL_SCOPES, Level, principal_of
 from service.clock import CHINA
 from service.credit.codes import make_uscc, parse_code
 from service.demo.blacklist import load_blacklist_demo
+from service.demo.publication import load_publication_demo
 from service.demo.records import load_records_demo
 from service.models import utcnow
 from service.schemas import EnterpriseIn
@@ -138,4 +139,5 @@ async def load_demo(session: AsyncSession, count: int) -> tuple[str, str]:
     records = await load_records_demo(session, principal_of(agency), codes, today=today, now=now)
     await grading.regrade(session, codes, today=today, trigger="demo")
     listings = await load_blacklist_demo(session, principal_of(agency), codes, today=today, now=now)
-    return key, f"demo: {len(codes)} enterprises, {records}, {listings}"
+    published = await load_publication_demo(session, principal_of(agency), codes, today=today)
+    return key, f"demo: {len(codes)} enterprises, {records}, {listings}, {published}"

@@ -150,6 +150,26 @@ def _others(rng: random.Random, code: str, products: Sequence[str]) -> Iterator[
         }
 
 
+def _monitoring(code: str, products: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """风险监测 samples for about a third of the enterprises (their own generator, so the
+    other demo records stay what they were)."""
+    rng = random.Random(f"demo-monitoring-{code}")
+    if rng.random() >= 0.35:
+        return
+    for n in range(rng.randint(1, 3)):
+        hazard = rng.random() < 0.12
+        yield {
+            "kind": "monitoring",
+            "source_ref": f"DEMO-{code}-M{n}",
+            "occurred_on": _iso(_day(rng, 365)),
+            "product_category": rng.choice(products),
+            "sample_source": rng.choice(("production", "market", "ecommerce")),
+            "hazard_found": hazard,
+            "hazard": "标签标识不符合要求" if hazard else None,
+            "severity": rng.choice(("low", "medium")) if hazard else "none",
+        }
+
+
 def demo_records(code: str, products: Sequence[str], *, chain: bool) -> list[dict[str, Any]]:
     products = list(products) or ["dairy"]
     rng = random.Random(f"demo-records-{code}")
@@ -157,6 +177,7 @@ def demo_records(code: str, products: Sequence[str], *, chain: bool) -> list[dic
     if chain:
         out.append(_full_chain(code, products))
     out.extend(_others(rng, code, products))
+    out.extend(_monitoring(code, products))
     for body in out:
         body["code"] = code
     return [{k: v for k, v in b.items() if v is not None} for b in out]

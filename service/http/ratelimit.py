@@ -1,6 +1,7 @@
 """Per-client rate limit on everything anyone may call without a key and that does work —
 the public API (``/public/v1``, exports and screening included) and the portal pages that
-query (home, ``/blacklist``, ``/screen``, ``/stats``, ``/downloads``) — moving window, one
+query (home, ``/blacklist``, ``/penalties``, ``/announcements``, ``/warnings``, ``/honours``,
+``/screen``, ``/stats``, ``/downloads``) — moving window, one
 budget per client across all of them.
 
 The counters live in memory (one node) or, with ``QCREDIT_REDIS_URL``, in Redis through the
@@ -31,7 +32,17 @@ from service.http.handlers import send_problem
 from service.http.observability import log
 
 PUBLIC_PREFIX = "/public/v1"
-LIMITED_PREFIXES = (PUBLIC_PREFIX, "/blacklist", "/screen", "/stats", "/downloads")
+LIMITED_PREFIXES = (
+    PUBLIC_PREFIX,
+    "/blacklist",
+    "/penalties",
+    "/announcements",
+    "/warnings",
+    "/honours",
+    "/screen",
+    "/stats",
+    "/downloads",
+)
 LIMITED_PATHS = frozenset({"/"})  # the portal's home page counts the registry
 
 

@@ -44,3 +44,6 @@ class GradeChange(SQLModel, table=True):
     reasons: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSONType, nullable=False)
     )
+    # who and why, for a change decided by a person (trigger "review")
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    reason: str | None = Field(default=None, max_length=1000)

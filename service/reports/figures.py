@@ -68,6 +68,25 @@ class QualityReport:
     in_force_at_end: int
     narrative_zh: list[str] = field(default_factory=list)
     narrative_en: list[str] = field(default_factory=list)
+    # the period reported: a year ("2026", 年度) or a quarter ("2026Q3", 季度)
+    period: str = ""
+    period_label: str = ""
+    # 风险监测 rate (samples with no hazard found) and what was published in the period
+    monitoring: RateRow | None = None
+    announcements: int = 0
+    penalties: int = 0
+
+    @property
+    def is_quarter(self) -> bool:
+        return "Q" in self.period
+
+    @property
+    def period_zh(self) -> str:
+        return self.period_label or f"{self.year}年"
+
+    @property
+    def period_en(self) -> str:
+        return self.period.replace("Q", " Q") if self.period else str(self.year)
 
     @property
     def grade_total(self) -> dict[str, int]:

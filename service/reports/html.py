@@ -51,7 +51,7 @@ def sections(report: QualityReport) -> list[Section]:
         rows = report.groups[key]
         if key == "month":
             svg = charts.month_line(rows, target=report.target, title=title)
-            alt = f"{report.year}年各月合格率折线图,与上年同月及目标 {pct(report.target)} 对比"
+            alt = f"{report.period_zh}各月合格率折线图,与上年同月及目标 {pct(report.target)} 对比"
         else:
             svg = charts.rate_bars(rows, target=report.target, title=title)
             alt = f"{header}合格率条形图,虚线为目标 {pct(report.target)}"

@@ -32,30 +32,33 @@ def narrate(report: QualityReport) -> tuple[list[str], list[str]]:
     zh: list[str] = []
     en: list[str] = []
     t = report.total
-    place, year, target = report.region_label, report.year, _pct(report.target)
+    place, target = report.region_label, _pct(report.target)
+    year, year_en = report.period_zh, report.period_en  # "2026年" / "2026年第三季度"
+    before_zh = "上年同期" if report.is_quarter else "上年"
+    before_en = "the same quarter a year earlier" if report.is_quarter else "the previous year"
     if not t.inspections:
-        zh.append(f"{year}年{place}没有监督抽查结果。")
-        en.append(f"No sampling results for {place} in {year}.")
+        zh.append(f"{year}{place}没有监督抽查结果。")
+        en.append(f"No sampling results for {place} in {year_en}.")
     else:
         met_zh = "未达到" if t.below_target else "达到"
         met_en = "below" if t.below_target else "meeting"
         zh.append(
-            f"{year}年{place}共监督抽查 {t.inspections} 批次,合格 {t.passed} 批次,"
+            f"{year}{place}共监督抽查 {t.inspections} 批次,合格 {t.passed} 批次,"
             f"合格率 {_pct(t.rate)},{met_zh}目标 {target}。"
         )
         en.append(
-            f"In {year}, {t.inspections} batches were sampled in {place}; {t.passed} passed, "
+            f"In {year_en}, {t.inspections} batches were sampled in {place}; {t.passed} passed, "
             f"a pass rate of {_pct(t.rate)}, {met_en} the {target} target."
         )
         if t.change_pp is not None:
             direction_zh = "上升" if t.change_pp >= 0 else "下降"
             direction_en = "up" if t.change_pp >= 0 else "down"
             zh.append(
-                f"与上年({_pct(t.previous_rate)})相比{direction_zh} "
+                f"与{before_zh}({_pct(t.previous_rate)})相比{direction_zh} "
                 f"{abs(t.change_pp):.1f} 个百分点。"
             )
             en.append(
-                f"That is {direction_en} {abs(t.change_pp):.1f} points on the previous year "
+                f"That is {direction_en} {abs(t.change_pp):.1f} points on {before_en} "
                 f"({_pct(t.previous_rate)})."
             )
     products = report.groups.get("product", [])
@@ -105,15 +108,35 @@ def narrate(report: QualityReport) -> tuple[list[str], list[str]]:
     counts = report.movement_counts()
     removed = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("removed:")}
     removed_zh = "、".join(f"{REMOVAL_ZH.get(k, k)} {v} 家" for k, v in sorted(removed.items()))
+    within, at_end = ("季度内", "季度末") if report.is_quarter else ("年内", "年末")
+    span_en = "quarter" if report.is_quarter else "year"
     zh.append(
-        f"严重违法失信名单:年内列入 {counts.get('listed', 0)} 家,移出 {counts.get('removed', 0)} 家"
+        f"严重违法失信名单:{within}列入 {counts.get('listed', 0)} 家,"
+        f"移出 {counts.get('removed', 0)} 家"
         + (f"({removed_zh})" if removed_zh else "")
-        + f",年末在列 {report.in_force_at_end} 家。"
+        + f",{at_end}在列 {report.in_force_at_end} 家。"
     )
     en.append(
         f"Blacklist: {counts.get('listed', 0)} listed and {counts.get('removed', 0)} removed "
-        f"during the year; {report.in_force_at_end} in force at year end."
+        f"during the {span_en}; {report.in_force_at_end} in force at {span_en} end."
     )
+    m = report.monitoring
+    if m is not None and m.inspections:
+        zh.append(
+            f"风险监测 {m.inspections} 批次,未发现风险 {m.passed} 批次,监测合格率 {_pct(m.rate)}。"
+        )
+        en.append(
+            f"Risk monitoring: {m.inspections} samples, {m.passed} without a hazard found, "
+            f"a monitoring rate of {_pct(m.rate)}."
+        )
+    if report.announcements or report.penalties:
+        zh.append(
+            f"发布抽查结果公告 {report.announcements} 期,作出行政处罚 {report.penalties} 件。"
+        )
+        en.append(
+            f"{report.announcements} sampling-result announcements published and "
+            f"{report.penalties} administrative penalties decided."
+        )
     grades = report.grade_total
     classified = sum(v for k, v in grades.items() if k != "unclassified")
     if classified:

@@ -8,15 +8,23 @@ generated from these figures only.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.credit import blacklist as rules
 from service.credit.blacklist import Status
-from service.models import BlacklistEntry, Enterprise
+from service.models import (
+    Announcement,
+    AnnouncementItem,
+    BlacklistEntry,
+    CreditRecord,
+    Enterprise,
+)
 from service.reports.figures import GradeRow, Movement, QualityReport, RateRow
 from service.reports.narrative import narrate
 from service.store import stats
@@ -51,11 +59,56 @@ def _merge(
     return out
 
 
-def _months(year: int, rows: list[RateRow]) -> list[RateRow]:
-    """All twelve months, empty ones included, keyed YYYY-MM like the stats API."""
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A calendar year or quarter (质量状况分析 is made yearly and quarterly, seed 004)."""
+
+    key: str  # "2026" or "2026Q3"
+    label: str  # "2026年" or "2026年第三季度"
+    year: int
+    months: tuple[int, ...]
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.months[0], 1)
+
+    @property
+    def end(self) -> date:
+        last = self.months[-1]
+        return (date(self.year + (last == 12), last % 12 + 1, 1)) - timedelta(days=1)
+
+    def previous(self) -> tuple[date, date]:
+        """The same period a year earlier (the comparison)."""
+        return (
+            self.start.replace(year=self.year - 1),
+            Period(self.key, self.label, self.year - 1, self.months).end,
+        )
+
+
+_QUARTER_ZH = ("一", "二", "三", "四")
+PERIOD_PATTERN = r"^\d{4}(Q[1-4])?$"
+
+
+def parse_period(raw: str) -> Period:
+    """``2026`` or ``2026Q3`` (ValueError otherwise)."""
+    match = re.fullmatch(r"(\d{4})(?:Q([1-4]))?", raw.strip().upper())
+    if match is None:
+        raise ValueError(f"period must be YYYY or YYYYQn, not {raw!r}")
+    year = int(match.group(1))
+    if match.group(2) is None:
+        return Period(str(year), f"{year}年", year, tuple(range(1, 13)))
+    q = int(match.group(2))
+    months = tuple(range(3 * q - 2, 3 * q + 1))
+    return Period(f"{year}Q{q}", f"{year}年第{_QUARTER_ZH[q - 1]}季度", year, months)
+
+
+def _months(
+    year: int, rows: list[RateRow], months: tuple[int, ...] = tuple(range(1, 13))
+) -> list[RateRow]:
+    """Every month of the period, empty ones included, keyed YYYY-MM like the stats API."""
     by_key = {r.key: r for r in rows}
     out = []
-    for m in range(1, 13):
+    for m in months:
         key = f"{year}-{m:02d}"
         out.append(by_key.get(key) or RateRow(key, key, 0, 0, 0, None, None, 0, None))
     return out
@@ -78,11 +131,16 @@ def _total(rows: list[stats.PassRow], previous: list[stats.PassRow], target: flo
 
 
 async def movements(
-    session: AsyncSession, *, region: str | None, year: int, today: date
+    session: AsyncSession,
+    *,
+    region: str | None,
+    year: int,
+    today: date,
+    span: tuple[date, date] | None = None,
 ) -> tuple[list[Movement], int]:
-    """Listings decided, restored and removed in ``year`` (expiry included, Order 44
-    Art.21), read as of ``today``; and how many were in force on 31 December."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    """Listings decided, restored and removed in ``year`` (or ``span``; expiry included,
+    Order 44 Art.21), read as of ``today``; and how many were in force at its end."""
+    start, end = span or (date(year, 1, 1), date(year, 12, 31))
 
     stmt = (
         select(BlacklistEntry, col(Enterprise.name))
@@ -122,13 +180,17 @@ async def gather(
     session: AsyncSession,
     *,
     region: str | None,
-    year: int,
+    year: int | None = None,
     today: date,
     target: float = DEFAULT_TARGET,
+    period: Period | None = None,
 ) -> QualityReport:
+    """The report of a year, or of ``period`` (a year or a quarter)."""
+    period = period or parse_period(str(year if year is not None else today.year))
+    year = period.year
     level = stats.default_level(region)
-    current_range = (date(year, 1, 1), date(year, 12, 31))
-    previous_range = (date(year - 1, 1, 1), date(year - 1, 12, 31))
+    current_range = (period.start, period.end)
+    previous_range = period.previous()
 
     async def rates(group_by: stats.GroupBy, span: tuple[date, date]) -> list[stats.PassRow]:
         return await stats.pass_rates(
@@ -152,9 +214,21 @@ async def gather(
         stats.PassRow(f"{year}-{r.key[5:]}", r.label, r.inspections, r.passed, r.failed)
         for r in month_before
     ]
-    groups["month"] = _months(year, _merge(month_now, shifted, target))
+    groups["month"] = _months(year, _merge(month_now, shifted, target), period.months)
     grade_rows = await stats.grade_distribution(session, region=region, level=level)
-    moves, in_force = await movements(session, region=region, year=year, today=today)
+    moves, in_force = await movements(
+        session, region=region, year=year, today=today, span=current_range
+    )
+    monitoring = await stats.pass_rates(
+        session,
+        group_by="product",
+        region=region,
+        region_level=level,
+        date_from=current_range[0],
+        date_to=current_range[1],
+        kind="monitoring",
+    )
+    published = await publication_counts(session, region=region, span=current_range, today=today)
     report = QualityReport(
         region=region,
         region_label=(stats.region_label(region) if region else None) or (region or "全国"),
@@ -169,6 +243,39 @@ async def gather(
         grade_level=level,
         movements=moves,
         in_force_at_end=in_force,
+        period=period.key,
+        period_label=period.label,
+        monitoring=_total(monitoring, [], target) if monitoring else None,
+        announcements=published[0],
+        penalties=published[1],
     )
     report.narrative_zh, report.narrative_en = narrate(report)
     return report
+
+
+async def publication_counts(
+    session: AsyncSession, *, region: str | None, span: tuple[date, date], today: date
+) -> tuple[int, int]:
+    """(sampling-result announcements published, penalties decided) in the span, in the
+    region: announcements naming an enterprise of the region; penalties that still stand,
+    by their record date (the decision day unless the record says otherwise)."""
+    start, end = span[0], min(span[1], today)
+    ann = (
+        select(func.count(func.distinct(col(Announcement.id))))
+        .join(AnnouncementItem, col(AnnouncementItem.announcement_id) == col(Announcement.id))
+        .join(Enterprise, col(Enterprise.code) == col(AnnouncementItem.code))
+        .where(col(Announcement.published_on) >= start, col(Announcement.published_on) <= end)
+    )
+    pen = select(func.count()).where(
+        col(CreditRecord.kind) == "penalty",
+        col(CreditRecord.status) == "active",
+        col(CreditRecord.occurred_on) >= start,
+        col(CreditRecord.occurred_on) <= end,
+    )
+    if region:
+        ann = ann.where(col(Enterprise.region_code).startswith(region))
+        pen = pen.where(col(CreditRecord.region_code).startswith(region))
+    return (
+        int((await session.execute(ann)).scalar_one()),
+        int((await session.execute(pen)).scalar_one()),
+    )

@@ -106,9 +106,10 @@ def build(report: QualityReport) -> bytes:
     summary = book.active
     assert summary is not None
     summary.title = "概览 Summary"
-    summary.append([f"{report.year}年{report.region_label}质量状况报告"])
+    summary.append([f"{report.period_zh}{report.region_label}质量状况报告"])
     summary["A1"].font = Font(bold=True, size=14)
     t = report.total
+    mon = report.monitoring
     for label, value in (
         ("地区 region", report.region or ""),
         ("地区名称 region_label", report.region_label),
@@ -122,6 +123,11 @@ def build(report: QualityReport) -> bytes:
         ("变化(百分点) change_pp", t.change_pp),
         ("年末在列 in_force_at_end", report.in_force_at_end),
         ("生成日期 generated_on", report.generated_on.isoformat()),
+        ("期间 period", report.period or str(report.year)),
+        ("风险监测批次 monitoring_samples", mon.inspections if mon else 0),
+        ("监测合格率 monitoring_rate", mon.rate if mon else None),
+        ("抽查结果公告 announcements", report.announcements),
+        ("行政处罚 penalties", report.penalties),
     ):
         summary.append([label, value])
     for row in (5, 9, 10):

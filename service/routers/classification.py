@@ -17,6 +17,7 @@ from service.schemas.classification import GradeChangeOut, GradeHistoryPage
 from service.schemas.fields import IsoDate, IsoDateTime
 from service.store import enterprises, views
 from service.store.grading import regrade as grading
+from service.store.grading import review
 
 router = APIRouter(prefix="/v1/enterprises", tags=["classification"])
 
@@ -59,7 +60,9 @@ async def get_classification(
     known_at: KnownAtQuery = None,
 ) -> Response:
     """Computed from the dossier under the active rule set (the result names it). Each
-    reason cites the rule and the records that triggered it."""
+    reason cites the rule and the records that triggered it. Under a regulator's override
+    (`review.in_force`), `grade` and `supervision` are the override's and `computed_grade`
+    is what the rules compute."""
     if known_at is not None:
         if known_at.tzinfo is None:
             raise ValidationFailed(
@@ -78,7 +81,13 @@ async def get_classification(
         raise _future("as_of", f"as_of {as_of} is after today ({today}); grades are not forecast")
     enterprise = await enterprises.get(session, code)
     result = await grading.evaluate(session, enterprise, as_of, known_at=known_at)
-    out = views.classification_out(enterprise.code, result, known_at)
+    # A review applies to the class as of any day from the review on (not to a replay of
+    # what the registry knew before it).
+    out = (
+        await views.reviewed(session, enterprise.code, result, known_at)
+        if known_at is None
+        else views.classification_out(enterprise.code, result, known_at)
+    )
     return json_response(request, out.model_dump(mode="json"))
 
 
@@ -97,12 +106,14 @@ async def get_classification_history(
     limit: LimitQuery = 50,
 ) -> Response:
     """One item per change of grade: from, to, when it was stored (`at`), the evaluation
-    date (`as_of`), the rule set, what triggered it and the reasons at that moment."""
+    date (`as_of`), the rule set, what triggered it and the reasons at that moment; a
+    regulator's override (trigger `review`) names the `agency` and its `reason`."""
     before = decode_cursor_of(cursor, int)
     enterprise = await enterprises.get(session, code)
     rows = await grading.history(session, enterprise.code, before_id=before, limit=limit)
     more = len(rows) > limit
     rows = rows[:limit]
+    names = await review.agency_names(session, {r.agency_id for r in rows if r.agency_id})
     items = [
         GradeChangeOut(
             id=r.id or 0,
@@ -113,6 +124,8 @@ async def get_classification_history(
             ruleset=r.ruleset,
             trigger=r.trigger,
             reasons=[ReasonOut(**reason) for reason in r.reasons],
+            agency=names.get(r.agency_id) if r.agency_id else None,
+            reason=r.reason,
         )
         for r in rows
     ]

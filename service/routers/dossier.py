@@ -31,6 +31,7 @@ from service.http.pagination import (
 from service.schemas.fields import IsoDate
 from service.schemas.records import Kind, OverduePage, RecordPage
 from service.store import calendar, enterprises
+from service.store.records import objections
 from service.store.records import reads as record_reads
 from service.store.records import rows as rr
 from service.store.sharing import feed
@@ -90,9 +91,12 @@ async def list_records(
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if rows else None
+    disputed = await objections.open_for_records(session, [r.id for r in rows if r.id])
     page = {
         "items": [
-            rr.record_out(r).model_dump(mode="json", exclude={"warnings", "deadlines"})
+            rr.record_out(r, objection_id=disputed.get(r.id or 0)).model_dump(
+                mode="json", exclude={"warnings", "deadlines"}
+            )
             for r in rows
         ],
         "next_cursor": encode_cursor([last.occurred_on.isoformat(), last.id])

@@ -34,7 +34,7 @@ from service.schemas.records import (
     StatusIn,
 )
 from service.store import calendar, enterprises
-from service.store.records import followups
+from service.store.records import followups, objections
 from service.store.records import reads as record_reads
 from service.store.records import rows as rr
 from service.store.records import write as records
@@ -130,7 +130,10 @@ async def get_record(
     row = await records.get_row(session, record_id)
     cal = await calendar.work_calendar(session)
     nxt = await record_reads.superseded_by(session, row)
-    out = rr.record_out(row, cal=cal, today=today, superseded_by=nxt)
+    disputed = await objections.open_for_records(session, [record_id])
+    out = rr.record_out(
+        row, cal=cal, today=today, superseded_by=nxt, objection_id=disputed.get(record_id)
+    )
     return json_response(request, out.model_dump(mode="json", exclude={"warnings"}))
 
 

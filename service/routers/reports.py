@@ -34,6 +34,14 @@ async def quality_report(
     year: Annotated[
         int | None, Query(ge=2000, le=2100, description="Calendar year; default this year")
     ] = None,
+    period: Annotated[
+        str | None,
+        Query(
+            pattern=quality.PERIOD_PATTERN,
+            description="A year (`2026`) or a quarter (`2026Q3`); overrides `year`",
+            examples=["2026Q3"],
+        ),
+    ] = None,
     format: Annotated[
         Literal["xlsx", "html"], Query(description="`xlsx` workbook or `html` document")
     ] = "xlsx",
@@ -42,15 +50,17 @@ async def quality_report(
         Query(gt=0, le=1, description="Target pass rate, e.g. 0.96"),
     ] = quality.DEFAULT_TARGET,
 ) -> Response:
-    """Pass rates by product, region, inspection level and month against the target and the
-    previous year (the figures of `GET /v1/stats/inspections`), the class distribution
-    (`GET /v1/stats/grades`), the year's blacklist movements, and a generated narrative
-    naming the largest declines and the categories below target. A regional agency gets
-    its own region by default and a 403 `jurisdiction` problem outside it (the rule of
-    every regional read, README "Read policy")."""
-    chosen = year or today.year
-    report = await quality.gather(session, region=scope, year=chosen, today=today, target=target)
-    name = f"quality-{scope or 'CN'}-{chosen}"
+    """Yearly or quarterly (`period=2026Q3`). Pass rates by product, region, inspection
+    level and month against the target and the same period a year earlier (the figures of
+    `GET /v1/stats/inspections`), the class distribution (`GET /v1/stats/grades`), the
+    period's blacklist movements, its risk-monitoring rate, sampling-result announcements
+    and penalties, and a generated narrative naming the largest declines and the categories
+    below target. A regional agency gets its own region by default and a 403
+    `jurisdiction` problem outside it (the rule of every
+    regional read, README "Read policy")."""
+    chosen = quality.parse_period(period or str(year or today.year))
+    report = await quality.gather(session, region=scope, period=chosen, today=today, target=target)
+    name = f"quality-{scope or 'CN'}-{chosen.key}"
     if format == "html":
         body = (await run_in_threadpool(html.render, report)).encode()
         media = "text/html; charset=utf-8"

@@ -142,6 +142,23 @@ async def inspection_stats(
     Refused sampling (Art.21) and overturned, withdrawn or superseded records are left out.
     With `group_by=region`, `level` picks the division level (default one below `region`).
     CSV ends with a `total` row."""
+    return await _rates(
+        session, request, "inspection", group_by, date_from, date_to, region, level, target, fmt
+    )
+
+
+async def _rates(
+    session: SessionDep,
+    request: Request,
+    kind: str,
+    group_by: stats.GroupBy,
+    date_from: IsoDate | None,
+    date_to: IsoDate | None,
+    region: str | None,
+    level: stats.RegionLevel | None,
+    target: float | None,
+    fmt: str,
+) -> Response:
     if date_from is not None and date_to is not None and date_from > date_to:
         detail = f"from ({date_from}) is after to ({date_to})"
         raise ValidationFailed(
@@ -156,6 +173,7 @@ async def inspection_stats(
         region_level=lvl,
         date_from=date_from,
         date_to=date_to,
+        kind=kind,
     )
     groups = [_row(r.key, r.label, r.inspections, r.passed, r.failed, target) for r in rows]
     total = _row(
@@ -178,3 +196,49 @@ async def inspection_stats(
     if fmt == "csv":
         return _csv(out)
     return json_response(request, out.model_dump(mode="json", by_alias=True))
+
+
+@router.get(
+    "/monitoring",
+    summary="Risk-monitoring and product-injury monitoring rates (风险监测 / 产品伤害监测)",
+    response_model=PassRateStats,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        **problem_responses(ValidationFailed),
+    },
+)
+async def monitoring_stats(
+    session: SessionDep,
+    region: RegionScopeDep,
+    request: Request,
+    program: Annotated[
+        Literal["risk", "injury"],
+        Query(description="risk: 风险监测 samples; injury: 产品伤害监测 cases"),
+    ] = "risk",
+    group_by: Annotated[
+        Literal["product", "region", "source", "month"],
+        Query(description="product category, region, sample source or month (YYYY-MM)"),
+    ] = "product",
+    date_from: Annotated[
+        IsoDate | None, Query(alias="from", description="Sampled on or after (YYYY-MM-DD)")
+    ] = None,
+    date_to: Annotated[
+        IsoDate | None, Query(alias="to", description="Sampled on or before (YYYY-MM-DD)")
+    ] = None,
+    level: LevelQuery = None,
+    target: Annotated[
+        float | None,
+        Query(gt=0, le=1, description="Target rate, e.g. 0.96 or 0.90 (seed 002)"),
+    ] = None,
+    fmt: Annotated[
+        Literal["json", "csv"], Query(alias="format", description="`csv`: text/csv with header")
+    ] = "json",
+) -> Response:
+    """The share of monitoring samples with no hazard found (`passed`), in the shape of the
+    inspection pass rates. The seeds' targets are monitoring rates: 主要农产品质量安全监测合格率
+    ≥ 96 %, 重点食品的质量安全监测合格率 ≥ 90 % (seed 002). Monitoring never counts for the
+    class."""
+    kind = "monitoring" if program == "risk" else "injury"
+    return await _rates(
+        session, request, kind, group_by, date_from, date_to, region, level, target, fmt
+    )

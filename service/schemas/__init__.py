@@ -51,6 +51,10 @@ class ReasonOut(BaseModel):
     text_en: str
     grade: str
     record_ids: list[int]
+    disputed_record_ids: list[int] = Field(
+        default_factory=list,
+        description="Of `record_ids`, those under an open objection (信用异议)",
+    )
 
 
 class SupervisionOut(BaseModel):
@@ -63,14 +67,36 @@ class SupervisionOut(BaseModel):
     rectification_required: bool
 
 
+class ReviewOut(BaseModel):
+    """A regulator's review of the computed class (分类结果复核)."""
+
+    action: Literal["confirm", "override"]
+    grade: Literal["AA", "A", "B", "C"] = Field(description="The grade the reviewer decided")
+    computed_grade: Literal["AA", "A", "B", "C"] = Field(
+        description="What the rules computed when the reviewer looked"
+    )
+    reason: str
+    agency: str = Field(description="The reviewing agency")
+    reviewed_on: date
+    expires_on: date | None = Field(description="An override ends on this day")
+    in_force: bool = Field(
+        description="The override decides the class now (false once expired, or once the "
+        "dossier computes a lower class than the reviewer saw)"
+    )
+
+
 class ClassificationOut(BaseModel):
     code: str
-    grade: Literal["AA", "A", "B", "C"]
+    grade: Literal["AA", "A", "B", "C"] = Field(description="The class in force")
     ruleset: str
     as_of: date
     known_at: datetime | None = None
     reasons: list[ReasonOut]
-    supervision: SupervisionOut
+    supervision: SupervisionOut = Field(description="The plan of the class in force")
+    computed_grade: Literal["AA", "A", "B", "C"] | None = Field(
+        default=None, description="What the rules compute (differs from `grade` under an override)"
+    )
+    review: ReviewOut | None = Field(default=None, description="The latest review, if any")
 
 
 class EnterpriseOut(BaseModel):

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.schemas import ReasonOut
-from service.schemas.fields import MULTILINE, CheckedModel
+from service.schemas import ReasonOut, ReviewOut, StrictModel
+from service.schemas.fields import MULTILINE, CheckedModel, IsoDate
 
 GradeName = Literal["AA", "A", "B", "C"]
 
@@ -26,9 +26,11 @@ class GradeChangeOut(BaseModel):
     ruleset: str
     trigger: str = Field(
         description="What caused the re-evaluation: record, enterprise, blacklist, "
-        "catalog, ruleset, recompute…"
+        "catalog, ruleset, recompute…, or review (a regulator's override)"
     )
     reasons: list[ReasonOut]
+    agency: str | None = Field(default=None, description="review: the deciding agency")
+    reason: str | None = Field(default=None, description="review: why")
 
 
 class GradeHistoryPage(BaseModel):
@@ -147,7 +149,7 @@ class PassRateRow(BaseModel):
 
 
 class PassRateStats(BaseModel):
-    group_by: Literal["product", "region", "level", "month"]
+    group_by: Literal["product", "region", "level", "month", "source"]
     from_: date | None = Field(alias="from")
     to: date | None
     region: str | None
@@ -156,3 +158,30 @@ class PassRateStats(BaseModel):
     total: PassRateRow
 
     model_config = ConfigDict(populate_by_name=True)
+
+
+class ReviewIn(StrictModel):
+    """A regulator's decision on the computed class (seed 000: the quality authority leads
+    the classification)."""
+
+    action: Literal["confirm", "override"]
+    grade: GradeName | None = Field(
+        default=None, description="override: the class decided instead of the computed one"
+    )
+    reason: str = Field(min_length=1, max_length=1000, description="Why (kept in the history)")
+    expires_on: IsoDate | None = Field(
+        default=None, description="override: the first day the computed class applies again"
+    )
+
+
+class ReviewListItem(BaseModel):
+    code: str
+    name: str
+    region_code: str
+    computed_grade: GradeName = Field(description="What the rules compute now")
+    review: ReviewOut = Field(description="The latest review (it saw another computed class)")
+
+
+class ReviewPage(BaseModel):
+    items: list[ReviewListItem]
+    next_cursor: str | None

@@ -38,6 +38,8 @@ Kind = Literal[
     "commendation",
     "licence",
     "key_case",
+    "monitoring",
+    "injury",
 ]
 KINDS: tuple[str, ...] = get_args(Kind)
 PassFail = Literal["pass", "fail"]
@@ -291,6 +293,39 @@ class KeyCaseIn(RecordCommon):
     closed_on: IsoDate | None = None
 
 
+class MonitoringCommon(RecordCommon):
+    product_category: str = Field(
+        min_length=1, max_length=32, description="Catalog category code", examples=["toy"]
+    )
+    product_name: str | None = Field(default=None, max_length=200)
+    hazard_found: StrictBool = Field(description="A hazard (危害/风险) was found")
+    hazard: str | None = Field(default=None, max_length=500, description="What was found")
+    severity: Literal["none", "low", "medium", "high"] = Field(
+        default="none", description="Of the hazard found (none when no hazard)"
+    )
+
+
+class MonitoringIn(MonitoringCommon):
+    """风险监测 — a risk-monitoring sample (seeds 000, 002): not an enforcement finding, it
+    does not count for the class; its rate is the share of samples with no hazard found."""
+
+    kind: Literal["monitoring"]
+    sample_source: Literal["production", "market", "ecommerce"] = Field(
+        description="Sampled at production, in the market or from e-commerce"
+    )
+    batch_no: str | None = Field(default=None, max_length=64)
+
+
+class InjuryIn(MonitoringCommon):
+    """产品伤害监测 — a product-injury monitoring case (seed 000); `hazard_found` true when
+    the product caused the injury. Does not count for the class."""
+
+    kind: Literal["injury"]
+    sample_source: Literal["hospital", "market", "ecommerce", "complaint", "other"] = Field(
+        default="hospital", description="Where the case was collected (sentinel hospitals…)"
+    )
+
+
 RecordIn = Annotated[
     InspectionIn
     | PenaltyIn
@@ -299,7 +334,9 @@ RecordIn = Annotated[
     | RecallIn
     | CommendationIn
     | LicenceIn
-    | KeyCaseIn,
+    | KeyCaseIn
+    | MonitoringIn
+    | InjuryIn,
     Field(discriminator="kind"),
 ]
 RECORD_ADAPTER: TypeAdapter[Any] = TypeAdapter(RecordIn)
@@ -312,6 +349,8 @@ KIND_MODELS: dict[str, type[RecordCommon]] = {
     "commendation": CommendationIn,
     "licence": LicenceIn,
     "key_case": KeyCaseIn,
+    "monitoring": MonitoringIn,
+    "injury": InjuryIn,
 }
 COMMON_FIELDS = frozenset({"kind", "source_ref", "occurred_on"})
 # The kind fields of each kind, in declaration order (CSV columns, filled-in responses).
@@ -320,7 +359,8 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     for kind, model in KIND_MODELS.items()
 }
 BOOL_FIELDS = frozenset(
-    {"refused", "heavier", "police_referral", "substantiated", "revoked"} | {"refused_or_delayed"}
+    {"refused", "heavier", "police_referral", "substantiated", "revoked"}
+    | {"refused_or_delayed", "hazard_found"}
 )
 LIST_FIELDS = frozenset({"failed_items", "penalty_types"})
 NUMBER_FIELDS = frozenset({"fine_amount"})
@@ -448,6 +488,8 @@ class RecordOut(BaseModel):
     status_changed_at: datetime | None
     deadlines: DeadlinesOut | None = None
     warnings: list[WarningOut] | None = None
+    disputed: bool = Field(default=False, description="An objection (信用异议) against it is open")
+    objection_id: int | None = Field(default=None, description="The open objection")
 
 
 class RecordPage(BaseModel):

@@ -33,7 +33,10 @@ SELECT e.code, e.org_code, e.name, e.region_code, e.industry, e.address,
        EXISTS (SELECT 1 FROM blacklist_entry b
                WHERE b.code = e.code AND b.status IN ('listed', 'removed')
                  AND b.decided_on <= $2 AND b.expires_on > $2
-                 AND (b.removed_on IS NULL OR b.removed_on > $2)) AS listed
+                 AND (b.removed_on IS NULL OR b.removed_on > $2)) AS listed,
+       EXISTS (SELECT 1 FROM classification_review r WHERE r.code = e.code)
+           OR EXISTS (SELECT 1 FROM objection o WHERE o.code = e.code AND o.status = 'open')
+           AS reviewed
 FROM enterprise e LEFT JOIN classification c ON c.code = e.code
 """
 BY_USCC = _SELECT + "WHERE e.code = $1"
@@ -53,8 +56,11 @@ async def enterprise_document(db: Database, code: ParsedCode, today: date) -> di
         return None
     if db.is_sqlite:
         row = _from_sqlite(row)
-    if row["ruleset"] != (row["active_ruleset"] or DEFAULT_RULESET_ID) or (
-        row["as_of"] != today and row["graded_through"] != today.isoformat()
+    if (
+        row["ruleset"] != (row["active_ruleset"] or DEFAULT_RULESET_ID)
+        or (row["as_of"] != today and row["graded_through"] != today.isoformat())
+        # a reviewed or disputed class is assembled live (views.current_classification)
+        or row["reviewed"]
     ):
         raise Stale(row["code"])
     org = row["org_code"]
@@ -84,6 +90,7 @@ async def enterprise_document(db: Database, code: ParsedCode, today: date) -> di
                     "text_en": r["text_en"],
                     "grade": r["grade"],
                     "record_ids": r["record_ids"],
+                    "disputed_record_ids": [],
                 }
                 for r in row["reasons"]
             ],
@@ -96,6 +103,8 @@ async def enterprise_document(db: Database, code: ParsedCode, today: date) -> di
                 "accountability_interview": supervision["accountability_interview"],
                 "rectification_required": supervision["rectification_required"],
             },
+            "computed_grade": row["grade"],
+            "review": None,
         },
         "blacklisted": bool(row["listed"]),
         "created_at": row["created_at"],

@@ -24,12 +24,16 @@ from sqlmodel import col
 
 from service.credit.codes import CodeError, ParsedCode, try_parse
 from service.db import driver_of
-from service.models import BlacklistEntry
+from service.models import BlacklistEntry, Enterprise
+from service.store.grading import review
 from service.store.grading.dossiers import listing_in_force_clause
 
 AGENCY_MAX_CODES = 100_000
 PUBLIC_MAX_CODES = 1_000
 CSV_COLUMNS = ("input", "code", "valid", "known", "listed", "grade", "error_rule", "error_message")
+# Grades are a supervision reference, not a public credit rating (design.md "Screening";
+# 分类监管 results are internal): public answers carry no `grade` key and no grade column.
+PUBLIC_CSV_COLUMNS = tuple(c for c in CSV_COLUMNS if c != "grade")
 
 
 @dataclass(slots=True)
@@ -39,15 +43,12 @@ class Screened:
     hits: list[str]
 
 
-def _type_error(raw: object) -> dict[str, Any]:
-    return {
-        "code": str(raw),
-        "valid": False,
-        "known": False,
-        "listed": False,
-        "grade": None,
-        "error": {"rule": "type", "message": "a code must be a string"},
-    }
+def _type_error(raw: object, public: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {"code": str(raw), "valid": False, "known": False, "listed": False}
+    if not public:
+        item["grade"] = None
+    item["error"] = {"rule": "type", "message": "a code must be a string"}
+    return item
 
 
 def _lookup_sql(dialect: Dialect, today: date, *, public: bool, with_orgs: bool) -> str:
@@ -66,10 +67,22 @@ def _lookup_sql(dialect: Dialect, today: date, *, public: bool, with_orgs: bool)
     # A non-correlated IN: the listings in force are read once into a hash (PostgreSQL
     # hashed subplan, SQLite ephemeral index) instead of probed once per enterprise.
     org = "enterprise.org_code" if with_orgs else "NULL"  # decoded only when asked for
+    if public:
+        grade, reviews = "NULL", ""  # never read for a public answer
+    else:
+        # The class in force: a regulator's override while it holds (service.credit.review).
+        override = review.in_force_sql(col(Enterprise.grade), today).compile(
+            dialect=dialect, compile_kwargs={"literal_binds": True}
+        )
+        grade = f"CASE WHEN {override} THEN classification_review.grade ELSE enterprise.grade END"
+        reviews = (
+            "LEFT JOIN classification_review ON classification_review.code = enterprise.code "
+            "AND classification_review.latest "
+        )
     select = (
-        f"SELECT enterprise.code, {org}, enterprise.grade, enterprise.code IN ("
+        f"SELECT enterprise.code, {org}, {grade}, enterprise.code IN ("
         f"SELECT blacklist_entry.code FROM blacklist_entry WHERE {in_force}) "
-        "FROM enterprise WHERE "
+        f"FROM enterprise {reviews}WHERE "
     )
     if dialect.name == "postgresql":
         # One array parameter each: asyncpg allows at most 32,767 bind parameters.
@@ -120,7 +133,8 @@ async def _lookup(
         # serializes a shared dict as often as it appears).
         item = {"code": code, "valid": True, "known": True, "listed": bool(listed)}
         # Grades are a supervision reference, never public (design.md "Screening").
-        item["grade"] = None if public else grade
+        if not public:
+            item["grade"] = grade
         found[code] = item
         if org_code is not None:
             found[org_code] = item
@@ -165,50 +179,51 @@ async def screen(
         if item is None:
             p = slow[i] if key is None else try_parse(key)
             if p is None:
-                append(_type_error(raw))
+                append(_type_error(raw, public))
                 continue
             if isinstance(p, CodeError):
-                append(_invalid(raw, p))
+                append(_invalid(raw, p, public))
                 continue
             item = found.get(p.uscc or p.org_code)
             if item is None:
                 code = p.uscc or p.org_code_display
                 item = {"code": code, "valid": True, "known": False, "listed": False}
-                item["grade"] = None
+                if not public:
+                    item["grade"] = None
         append(item if raw == item["code"] else {**item, "input": raw})
     hits = sorted({item["code"] for item in found.values() if item["listed"]})
     return Screened(results=results, dataset_version=version, hits=hits)
 
 
-def _invalid(raw: object, err: CodeError) -> dict[str, Any]:
+def _invalid(raw: object, err: CodeError, public: bool) -> dict[str, Any]:
     error: dict[str, Any] = {"rule": err.rule, "message": err.message}
     if err.expected is not None:
         error["expected"] = err.expected
-    return {
-        "code": raw,
-        "valid": False,
-        "known": False,
-        "listed": False,
-        "grade": None,
-        "error": error,
-    }
+    item: dict[str, Any] = {"code": raw, "valid": False, "known": False, "listed": False}
+    if not public:
+        item["grade"] = None
+    item["error"] = error
+    return item
 
 
-def csv_rows(results: list[dict[str, Any]]) -> list[list[Any]]:
-    """Rows under :data:`CSV_COLUMNS` (booleans as true/false)."""
+def csv_columns(*, public: bool) -> tuple[str, ...]:
+    return PUBLIC_CSV_COLUMNS if public else CSV_COLUMNS
+
+
+def csv_rows(results: list[dict[str, Any]], *, public: bool) -> list[list[Any]]:
+    """Rows under :func:`csv_columns` (booleans as true/false); no grade column when public."""
     rows: list[list[Any]] = []
     for r in results:
         err = r.get("error") or {}
-        rows.append(
-            [
-                r.get("input", r["code"]),
-                r["code"],
-                "true" if r["valid"] else "false",
-                "true" if r["known"] else "false",
-                "true" if r["listed"] else "false",
-                r["grade"] or "",
-                err.get("rule", ""),
-                err.get("message", ""),
-            ]
-        )
+        row = [
+            r.get("input", r["code"]),
+            r["code"],
+            "true" if r["valid"] else "false",
+            "true" if r["known"] else "false",
+            "true" if r["listed"] else "false",
+        ]
+        if not public:
+            row.append(r["grade"] or "")
+        row += [err.get("rule", ""), err.get("message", "")]
+        rows.append(row)
     return rows

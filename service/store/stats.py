@@ -16,7 +16,16 @@ from service.credit.regions import region_name
 from service.models import CatalogCategory, CreditRecord, Enterprise
 
 RegionLevel = Literal["province", "prefecture", "county"]
-GroupBy = Literal["product", "region", "level", "month"]
+GroupBy = Literal["product", "region", "level", "month", "source"]
+# Where a monitoring sample or injury case came from (风险监测 / 产品伤害监测).
+SOURCE_LABELS = {
+    "production": "生产环节",
+    "market": "流通环节",
+    "ecommerce": "电子商务",
+    "hospital": "哨点医院",
+    "complaint": "投诉",
+    "other": "其他",
+}
 
 LEVEL_DIGITS: dict[str, int] = {"province": 2, "prefecture": 4, "county": 6}
 GRADES = ("AA", "A", "B", "C")
@@ -99,6 +108,8 @@ def _group_key(session: AsyncSession, group_by: GroupBy, region_level: RegionLev
         return func.substr(col(cr.region_code), 1, LEVEL_DIGITS[region_level])
     if group_by == "level":
         return func.coalesce(col(cr.data)["level"].as_string(), "")
+    if group_by == "source":
+        return func.coalesce(col(cr.data)["sample_source"].as_string(), "")
     return _month(session, col(cr.occurred_on))
 
 
@@ -110,10 +121,12 @@ async def pass_rates(
     region_level: RegionLevel,
     date_from: date | None,
     date_to: date | None,
+    kind: str = RecordKind.INSPECTION.value,
 ) -> list[PassRow]:
     """Final results of sampling inspections (the re-test result stands, Order 18 Art.42:
     ``credit_record.final_result``), grouped; refused sampling (Art.21) has no result and
-    records that no longer stand are left out. Dated by ``occurred_on`` (sampling day)."""
+    records that no longer stand are left out. Dated by ``occurred_on`` (sampling day).
+    With ``kind`` monitoring or injury: monitoring samples, passing when no hazard was found."""
     cr = CreditRecord
     key = cast(_group_key(session, group_by, region_level), String).label("key")
     final = col(cr.final_result)
@@ -126,7 +139,7 @@ async def pass_rates(
             func.sum(cast(case((final == "fail", 1), else_=0), Integer)),
         )
         .where(
-            col(cr.kind) == RecordKind.INSPECTION.value,
+            col(cr.kind) == kind,
             col(cr.status).not_in(NOT_COUNTING),
             final.in_(("pass", "fail")),
             ~func.coalesce(refused, False),
@@ -160,6 +173,8 @@ async def _labels(session: AsyncSession, group_by: GroupBy, keys: list[str]) -> 
             label = region_label(k)
         elif group_by == "level":
             label = INSPECTION_LEVEL_LABELS.get(k)
+        elif group_by == "source":
+            label = SOURCE_LABELS.get(k)
         else:
             label = k
         if label is not None:

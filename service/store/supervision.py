@@ -24,7 +24,9 @@ from sqlmodel import col
 
 from service.credit.classification import RuleSet, Supervision, next_inspection_due
 from service.credit.dossier import RecordKind, RecordStatus, RiskLevel
-from service.models import ClassificationRow, CreditRecord, Enterprise
+from service.credit.ruleset import Grade
+from service.models import ClassificationReview, ClassificationRow, CreditRecord, Enterprise
+from service.store.grading import review
 
 EPOCH = date(1970, 1, 1)
 # Worst class first among enterprises due the same day: stricter supervision, sooner visit.
@@ -114,23 +116,31 @@ async def plan_page(
     """Enterprises due on or before ``due_to`` (and on or after ``due_from``), most
     overdue first; ``limit + 1`` rows so the caller can tell whether a page follows."""
     days = interval_days(rulesets)
-    ipy = col(ClassificationRow.supervision)["inspections_per_year"].as_float()
+    # The class in force: a regulator's override (its plan's frequency) while it holds.
+    overridden = review.in_force_sql(col(ClassificationRow.grade), today)
+    ipy = case(
+        (overridden, col(ClassificationReview.inspections_per_year)),
+        else_=col(ClassificationRow.supervision)["inspections_per_year"].as_float(),
+    )
+    grade = review.grade_in_force_sql(today)
     interval = case(*((ipy == value, n) for value, n in sorted(days.items())), else_=None)
-    rank = case(GRADE_RANK, value=col(ClassificationRow.grade), else_=9)
+    rank = case(GRADE_RANK, value=grade, else_=9)
     last_on = last_inspection_sql(today).label("last_on")
     inner = (
         select(
             col(Enterprise.code).label("code"),
             col(Enterprise.name).label("name"),
             col(Enterprise.region_code).label("region_code"),
-            col(ClassificationRow.grade).label("grade"),
+            grade.label("grade"),
             col(ClassificationRow.ruleset).label("ruleset"),
             col(ClassificationRow.supervision).label("supervision"),
+            overridden.label("overridden"),
             interval.label("interval"),
             rank.label("rank"),
             last_on,
         )
         .join(ClassificationRow, col(ClassificationRow.code) == col(Enterprise.code))
+        .outerjoin(ClassificationReview, review.latest_join())
         .where(interval.is_not(None))
     )
     if region:
@@ -146,6 +156,8 @@ async def plan_page(
     out = []
     for row in await session.execute(stmt):
         plan = supervision_of(row.supervision)
+        if row.overridden:
+            plan = _plan_of(rulesets, row.ruleset, row.grade, plan)
         # The pure function is the authority; SQL used its intervals only to order and page.
         due_on = next_inspection_due(row.last_on, plan, today) or EPOCH + timedelta(row.due)
         out.append(
@@ -162,6 +174,16 @@ async def plan_page(
             )
         )
     return out
+
+
+def _plan_of(
+    rulesets: Iterable[RuleSet], ruleset_id: str, grade: str, computed: Supervision
+) -> Supervision:
+    """The plan of an overriding grade at the computed plan's risk level."""
+    for ruleset in rulesets:
+        if ruleset.id == ruleset_id:
+            return ruleset.supervision_for(Grade(grade), computed.risk_level)
+    return computed
 
 
 def parse_key(raw: Any) -> tuple[int, int, str] | None:

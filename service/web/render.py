@@ -29,6 +29,10 @@ HTML_HEADERS = {"Vary": "Cookie", "Cache-Control": "no-cache", "X-Content-Type-O
 NAV = (
     ("home", "/"),
     ("search", "/blacklist"),
+    ("penalties", "/penalties"),
+    ("announcements", "/announcements"),
+    ("warnings", "/warnings"),
+    ("honours", "/honours"),
     ("screen", "/screen"),
     ("downloads", "/downloads"),
     ("stats", "/stats"),

@@ -127,3 +127,73 @@ def test_keyboard_reaches_the_skip_link_and_the_search(live_server: LiveServer, 
         if page.evaluate("document.activeElement.id") == "q":
             break
     assert page.evaluate("document.activeElement.id") == "q"
+
+
+def test_penalty_publication_page_lists_and_finds_a_penalty(
+    live_server: LiveServer, page: Any
+) -> None:
+    found = live_server.api("/public/v1/penalties?limit=1")["items"]
+    assert found, "the demo data has no penalty public today"
+    penalty = found[0]
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="行政处罚公示").click()
+    page.wait_for_url("**/penalties")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert "市场监管总局令第45号" in page.locator("main").inner_text()
+    assert page.locator("#penalties tr.result").count() >= 1
+    page.get_by_label("企业名称或统一社会信用代码").fill(penalty["name"])
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**/penalties?*")
+    row = page.locator("tr.result", has_text=penalty["decision_number"]).first
+    assert penalty["code"] in row.inner_text()
+    assert penalty["public_until"] in row.inner_text()
+    assert "分类等级" not in page.locator("main").inner_text()
+
+
+def test_announcement_page_shows_results_with_final_conclusions(
+    live_server: LiveServer, page: Any
+) -> None:
+    found = live_server.api("/public/v1/announcements?limit=1")["items"]
+    assert found, "the demo data has no published announcement"
+    ann = found[0]
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="抽查结果公示").click()
+    page.wait_for_url("**/announcements")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.get_by_role("link", name=ann["title"]).click()
+    page.wait_for_url(f"**/announcements/{ann['id']}")
+    assert page.get_by_role("heading", name=ann["title"]).is_visible()
+    rows = page.locator("#results tr.result")
+    assert rows.count() == ann["count"]
+    assert "最终结论" in page.locator("#results thead").inner_text()
+    finals = page.locator('#results td[data-label="最终结论"]').all_inner_texts()
+    assert sum(f.strip() == "不合格" for f in finals) == ann["failed"]
+    assert "分类等级" not in page.locator("main").inner_text()
+
+
+def test_warnings_page_shows_the_warnings_in_force(live_server: LiveServer, page: Any) -> None:
+    found = live_server.api("/public/v1/warnings")["items"]
+    assert found, "the demo data has no warning in force"
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="质量安全预警").click()
+    page.wait_for_url("**/warnings")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    items = page.locator("#warnings li")
+    assert items.count() == len(found)
+    assert found[0]["title"] in items.first.inner_text()
+    assert found[0]["advice"] in items.first.inner_text()
+
+
+def test_honour_list_page_matches_the_public_api(live_server: LiveServer, page: Any) -> None:
+    found = live_server.api("/public/v1/honours")["items"]
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="守信激励名单").click()
+    page.wait_for_url("**/honours")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    main = page.locator("main").inner_text()
+    if found:
+        assert page.locator("#honours tr.result").count() == len(found)
+        assert found[0]["name"] in main
+    else:
+        assert "暂无守信激励名单" in main
+    assert "优秀自律" not in main and "分类等级" not in main

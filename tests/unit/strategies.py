@@ -233,6 +233,14 @@ def _attrs(draw: st.DrawFn, kind: RecordKind, on: date, negative: bool) -> dict[
         case RecordKind.KEY_CASE:
             state = st.just("open") if negative else st.sampled_from(("open", "closed"))
             return {"state": draw(state), "case_ref": draw(st.sampled_from((None, "K1", "K2")))}
+        case RecordKind.MONITORING | RecordKind.INJURY:
+            # 风险监测 / 产品伤害监测: never counted for the class, whatever they found
+            found = draw(st.booleans())
+            return {
+                "product_category": draw(categories),
+                "hazard_found": found,
+                "severity": draw(st.sampled_from(("low", "high"))) if found else "none",
+            }
     raise AssertionError(kind)
 
 

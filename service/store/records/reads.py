@@ -16,6 +16,7 @@ from service.models import BlacklistEntry, CreditRecord, Enterprise, Gtin
 from service.schemas.records import OverdueItem, OverdueStepOut
 from service.store import views
 from service.store.grading.dossiers import attrs_from_json
+from service.store.records import objections
 from service.store.records import rows as rr
 
 _SCAN = 500
@@ -179,9 +180,12 @@ async def dossier(
     )
     if not history:
         stmt = stmt.where(col(CreditRecord.status) != "superseded")
-    rows = (await session.execute(stmt)).scalars()
+    rows = list((await session.execute(stmt)).scalars())
+    disputed = await objections.open_for_records(session, [r.id for r in rows if r.id])
     records = [
-        rr.record_out(r, cal=cal, today=today).model_dump(mode="json", exclude_none=False)
+        rr.record_out(r, cal=cal, today=today, objection_id=disputed.get(r.id or 0)).model_dump(
+            mode="json", exclude_none=False
+        )
         for r in rows
     ]
     entries = (

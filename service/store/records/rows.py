@@ -139,6 +139,7 @@ def row_values(
     supersedes_id: int | None = None,
 ) -> dict[str, Any]:
     inspection = kind == "inspection"
+    monitored = kind in MONITORING_KINDS
     return {
         "code": code,
         "kind": kind,
@@ -152,9 +153,12 @@ def row_values(
         "occurred_on": occurred_on,
         "recorded_at": now,
         "region_code": region_code,
-        "product_category": data.get("product_category") if inspection else None,
-        # Order 18 Art.42: the re-test result is final; statistics read this column.
-        "final_result": followup.final_result(data) if inspection else None,
+        "product_category": data.get("product_category") if inspection or monitored else None,
+        # Order 18 Art.42: the re-test result is final; statistics read this column. A
+        # monitoring sample "passes" when no hazard was found (its own rate, seeds 000/002).
+        "final_result": followup.final_result(data)
+        if inspection
+        else (("fail" if data.get("hazard_found") else "pass") if monitored else None),
         "body_hash": digest,
         "data": data,
     }
@@ -317,6 +321,9 @@ def deadlines_out(data: Mapping[str, Any], cal: WorkCalendar, today: date) -> De
     )
 
 
+MONITORING_KINDS = frozenset({"monitoring", "injury"})
+
+
 def record_out(
     row: Any,
     *,
@@ -324,6 +331,7 @@ def record_out(
     today: date | None = None,
     superseded_by: int | None = None,
     warnings: list[WarningOut] | None = None,
+    objection_id: int | None = None,
 ) -> RecordOut:
     """The response document; pass ``cal`` and ``today`` to include inspection deadlines."""
     fields = dict.fromkeys(KIND_FIELDS[row.kind])
@@ -347,6 +355,8 @@ def record_out(
         status_changed_at=row.status_changed_at,
         deadlines=deadlines,
         warnings=warnings,
+        disputed=objection_id is not None,
+        objection_id=objection_id,
         **fields,
     )
 

@@ -33,6 +33,75 @@ class ActivationOut(BaseModel):
     """
 
 
+class AnnouncementIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    announced_on: Annotated[date, Field(title="Announced On")]
+    """
+    The announcement's date
+    """
+    level: Annotated[Literal["national", "provincial", "municipal", "county"], Field(title="Level")]
+    product_category: Annotated[
+        str,
+        Field(
+            examples=["dairy"],
+            max_length=32,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Product Category",
+        ),
+    ]
+    record_ids: Annotated[list[int], Field(max_length=5000, min_length=1, title="Record Ids")]
+    """
+    Inspection records
+    """
+    title: Annotated[
+        str,
+        Field(
+            examples=["2026年第2批乳制品省级监督抽查结果"],
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Title",
+        ),
+    ]
+
+
+class AnnouncementOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    announced_on: Annotated[date, Field(title="Announced On")]
+    authority: Annotated[str, Field(title="Authority")]
+    """
+    The announcing agency
+    """
+    count: Annotated[int, Field(title="Count")]
+    """
+    Inspections in it
+    """
+    failed: Annotated[int, Field(title="Failed")]
+    """
+    Of which finally failed (after any re-test)
+    """
+    id: Annotated[int, Field(title="Id")]
+    level: Annotated[str, Field(title="Level")]
+    product_category: Annotated[str, Field(title="Product Category")]
+    published_on: Annotated[date | None, Field(title="Published On")]
+    title: Annotated[str, Field(title="Title")]
+
+
+class AnnouncementPublishIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    published_on: Annotated[date | None, Field(title="Published On")] = None
+    """
+    Defaults to today
+    """
+
+
 class ApplyRepairIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -291,6 +360,27 @@ class ComplaintIn(BaseModel):
     """
     subject: Annotated[Subject | None, Field(title="Subject")] = None
     substantiated: Annotated[bool, Field(title="Substantiated")]
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    decided_on: Annotated[date | None, Field(title="Decided On")] = None
+    """
+    Defaults to today
+    """
+    outcome: Annotated[Literal["upheld", "rejected"], Field(title="Outcome")]
+    reason: Annotated[
+        str,
+        Field(
+            max_length=1000, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Reason"
+        ),
+    ]
+    withdraw: Annotated[bool | None, Field(title="Withdraw")] = False
+    """
+    upheld: withdraw the record now (else correct it first through POST /v1/records/{id}/corrections)
+    """
 
 
 class DeliveryOut(BaseModel):
@@ -579,6 +669,40 @@ class GtinPage(BaseModel):
     items: Annotated[list[GtinOut], Field(title="Items")]
 
 
+class HonourIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    code: Annotated[str, Field(pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Code")]
+    """
+    USCC or organization code
+    """
+    published_on: Annotated[date | None, Field(title="Published On")] = None
+    """
+    Defaults to today
+    """
+    reason: Annotated[
+        str,
+        Field(
+            examples=["质量信用优秀,推荐参评省长质量奖"],
+            max_length=500,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Reason",
+        ),
+    ]
+
+
+class HonourWithdrawIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    withdrawn_on: Annotated[date | None, Field(title="Withdrawn On")] = None
+    """
+    Defaults to today
+    """
+
+
 Description = TypeAliasType(
     "Description",
     Annotated[
@@ -618,6 +742,82 @@ class IncidentIn(BaseModel):
     """
 
 
+Hazard = TypeAliasType(
+    "Hazard",
+    Annotated[str, Field(max_length=500, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Hazard")],
+)
+"""
+What was found
+"""
+
+
+ProductName1 = TypeAliasType(
+    "ProductName1",
+    Annotated[
+        str, Field(max_length=200, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Product Name")
+    ],
+)
+
+
+class InjuryIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    hazard: Annotated[Hazard | None, Field(title="Hazard")] = None
+    """
+    What was found
+    """
+    hazard_found: Annotated[bool, Field(title="Hazard Found")]
+    """
+    A hazard (危害/风险) was found
+    """
+    kind: Annotated[Literal["injury"], Field(title="Kind")]
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    """
+    When it happened (for inspections: sampled on)
+    """
+    product_category: Annotated[
+        str,
+        Field(
+            examples=["toy"],
+            max_length=32,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Product Category",
+        ),
+    ]
+    """
+    Catalog category code
+    """
+    product_name: Annotated[ProductName1 | None, Field(title="Product Name")] = None
+    sample_source: Annotated[
+        Literal["hospital", "market", "ecommerce", "complaint", "other"] | None,
+        Field(title="Sample Source"),
+    ] = "hospital"
+    """
+    Where the case was collected (sentinel hospitals…)
+    """
+    severity: Annotated[
+        Literal["none", "low", "medium", "high"] | None, Field(title="Severity")
+    ] = "none"
+    """
+    Of the hazard found (none when no hazard)
+    """
+    source_ref: Annotated[
+        str,
+        Field(
+            examples=["PJ-CC-2026-0001"],
+            max_length=128,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Source Ref",
+        ),
+    ]
+    """
+    The submitting agency's own reference; unique per agency (replays are no-ops)
+    """
+
+
 BatchNo = TypeAliasType(
     "BatchNo",
     Annotated[str, Field(max_length=64, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Batch No")],
@@ -637,14 +837,6 @@ Lab1 = TypeAliasType(
 """
 The lab of the first test (初检机构)
 """
-
-
-ProductName1 = TypeAliasType(
-    "ProductName1",
-    Annotated[
-        str, Field(max_length=200, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Product Name")
-    ],
-)
 
 
 RetestLab = TypeAliasType(
@@ -921,6 +1113,65 @@ class MeOut(BaseModel):
     scopes: Annotated[list[str], Field(title="Scopes")]
 
 
+class MonitoringIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    batch_no: Annotated[BatchNo | None, Field(title="Batch No")] = None
+    hazard: Annotated[Hazard | None, Field(title="Hazard")] = None
+    """
+    What was found
+    """
+    hazard_found: Annotated[bool, Field(title="Hazard Found")]
+    """
+    A hazard (危害/风险) was found
+    """
+    kind: Annotated[Literal["monitoring"], Field(title="Kind")]
+    occurred_on: Annotated[date, Field(title="Occurred On")]
+    """
+    When it happened (for inspections: sampled on)
+    """
+    product_category: Annotated[
+        str,
+        Field(
+            examples=["toy"],
+            max_length=32,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Product Category",
+        ),
+    ]
+    """
+    Catalog category code
+    """
+    product_name: Annotated[ProductName1 | None, Field(title="Product Name")] = None
+    sample_source: Annotated[
+        Literal["production", "market", "ecommerce"], Field(title="Sample Source")
+    ]
+    """
+    Sampled at production, in the market or from e-commerce
+    """
+    severity: Annotated[
+        Literal["none", "low", "medium", "high"] | None, Field(title="Severity")
+    ] = "none"
+    """
+    Of the hazard found (none when no hazard)
+    """
+    source_ref: Annotated[
+        str,
+        Field(
+            examples=["PJ-CC-2026-0001"],
+            max_length=128,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Source Ref",
+        ),
+    ]
+    """
+    The submitting agency's own reference; unique per agency (replays are no-ops)
+    """
+
+
 class NotifyIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -929,6 +1180,66 @@ class NotifyIn(BaseModel):
     """
     Date of the prior notice (告知, Art.13)
     """
+
+
+RecordId = TypeAliasType("RecordId", Annotated[int, Field(ge=1, title="Record Id")])
+"""
+target record: which one
+"""
+
+
+class ObjectionIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    code: Annotated[str, Field(pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Code")]
+    """
+    The enterprise objecting (USCC or organization code)
+    """
+    filed_on: Annotated[date | None, Field(title="Filed On")] = None
+    """
+    Received by the agency; defaults to today
+    """
+    reason: Annotated[
+        str,
+        Field(
+            max_length=1000, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Reason"
+        ),
+    ]
+    record_id: Annotated[RecordId | None, Field(title="Record Id")] = None
+    """
+    target record: which one
+    """
+    target: Annotated[Literal["record", "grade"], Field(title="Target")]
+
+
+class ObjectionOut(BaseModel):
+    agency: Annotated[str, Field(title="Agency")]
+    """
+    The receiving agency
+    """
+    code: Annotated[str, Field(title="Code")]
+    decided_on: Annotated[date | None, Field(title="Decided On")]
+    decision_reason: Annotated[str | None, Field(title="Decision Reason")]
+    due_on: Annotated[date, Field(title="Due On")]
+    """
+    Decision due: 15 working days after filing
+    """
+    filed_on: Annotated[date, Field(title="Filed On")]
+    id: Annotated[int, Field(title="Id")]
+    overdue: Annotated[bool, Field(title="Overdue")]
+    """
+    Open after its due day
+    """
+    reason: Annotated[str, Field(title="Reason")]
+    record_id: Annotated[int | None, Field(title="Record Id")]
+    status: Annotated[Literal["open", "upheld", "rejected"], Field(title="Status")]
+    target: Annotated[Literal["record", "grade"], Field(title="Target")]
+
+
+class ObjectionPage(BaseModel):
+    items: Annotated[list[ObjectionOut], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
 
 
 class OpenStepOut(BaseModel):
@@ -978,7 +1289,9 @@ class PassRateRow(BaseModel):
 
 class PassRateStats(BaseModel):
     from_: Annotated[date | None, Field(alias="from", title="From")]
-    group_by: Annotated[Literal["product", "region", "level", "month"], Field(title="Group By")]
+    group_by: Annotated[
+        Literal["product", "region", "level", "month", "source"], Field(title="Group By")
+    ]
     groups: Annotated[list[PassRateRow], Field(title="Groups")]
     region: Annotated[str | None, Field(title="Region")]
     target: Annotated[float | None, Field(title="Target")]
@@ -1230,6 +1543,35 @@ class ProposeIn(BaseModel):
     """
 
 
+class PublicAnnouncement(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    announced_on: Annotated[date, Field(title="Announced On")]
+    authority: Annotated[str, Field(title="Authority")]
+    """
+    The announcing agency
+    """
+    count: Annotated[int, Field(title="Count")]
+    """
+    Inspections in it
+    """
+    failed: Annotated[int, Field(title="Failed")]
+    """
+    Of which finally failed (after any re-test)
+    """
+    id: Annotated[int, Field(title="Id")]
+    level: Annotated[str, Field(title="Level")]
+    product_category: Annotated[str, Field(title="Product Category")]
+    published_on: Annotated[date | None, Field(title="Published On")]
+    title: Annotated[str, Field(title="Title")]
+
+
+class PublicAnnouncementPage(BaseModel):
+    items: Annotated[list[PublicAnnouncement], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
 class PublicEntry(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
@@ -1281,6 +1623,77 @@ class PublicEntry(BaseModel):
     status: Annotated[Literal["listed", "removed"], Field(title="Status")]
 
 
+class PublicHonour(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    authority: Annotated[str, Field(title="Authority")]
+    code: Annotated[str, Field(title="Code")]
+    id: Annotated[int, Field(title="Id")]
+    name: Annotated[str, Field(title="Name")]
+    published_on: Annotated[date, Field(title="Published On")]
+    reason: Annotated[str, Field(title="Reason")]
+    region_code: Annotated[str, Field(title="Region Code")]
+
+
+class PublicHonourPage(BaseModel):
+    items: Annotated[list[PublicHonour], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class PublicPenalty(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    authority: Annotated[str, Field(title="Authority")]
+    """
+    Deciding authority (处罚机关)
+    """
+    code: Annotated[str, Field(title="Code")]
+    """
+    Unified social credit code
+    """
+    decided_on: Annotated[date, Field(title="Decided On")]
+    """
+    Decision day (处罚决定日期)
+    """
+    decision_number: Annotated[str | None, Field(title="Decision Number")]
+    """
+    处罚决定书文号
+    """
+    fine_amount: Annotated[float | None, Field(title="Fine Amount")]
+    """
+    Yuan
+    """
+    legal_basis: Annotated[str | None, Field(title="Legal Basis")]
+    """
+    处罚依据
+    """
+    name: Annotated[str, Field(title="Name")]
+    """
+    Enterprise name
+    """
+    penalty_types: Annotated[list[str], Field(title="Penalty Types")]
+    public_until: Annotated[date, Field(title="Public Until")]
+    """
+    First day it is no longer public: 3 years after the decision, 3 months for a warning or a fine of at most 3,000 yuan (Order 45)
+    """
+    region_code: Annotated[str, Field(title="Region Code")]
+
+
+class PublicPenaltyLookup(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    items: Annotated[list[PublicPenalty], Field(title="Items")]
+    """
+    Penalties public today, newest first
+    """
+
+
+class PublicPenaltyPage(BaseModel):
+    items: Annotated[list[PublicPenalty], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
 class PublicRemoval(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
@@ -1315,6 +1728,54 @@ class PublicRemoval(BaseModel):
     status: Annotated[Literal["removed"], Field(title="Status")]
 
 
+class PublicResult(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    batch_no: Annotated[str | None, Field(title="Batch No")]
+    code: Annotated[str, Field(title="Code")]
+    failed_items: Annotated[list[str], Field(title="Failed Items")]
+    final_result: Annotated[Literal["pass", "fail"] | None, Field(title="Final Result")]
+    """
+    Final after re-test (Order 18 Art.42)
+    """
+    name: Annotated[str, Field(title="Name")]
+    product_category: Annotated[str | None, Field(title="Product Category")]
+    product_name: Annotated[str | None, Field(title="Product Name")]
+    result: Annotated[Literal["pass", "fail"] | None, Field(title="Result")]
+    """
+    The first result
+    """
+    retest_result: Annotated[Literal["pass", "fail"] | None, Field(title="Retest Result")]
+    """
+    复检 result
+    """
+    sampled_on: Annotated[date, Field(title="Sampled On")]
+
+
+class PublicWarning(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    advice: Annotated[str, Field(title="Advice")]
+    authority: Annotated[str, Field(title="Authority")]
+    expires_on: Annotated[date | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    issued_on: Annotated[date, Field(title="Issued On")]
+    product_category: Annotated[str, Field(title="Product Category")]
+    region_code: Annotated[str, Field(title="Region Code")]
+    """
+    Division prefix; empty: national
+    """
+    severity: Annotated[Literal["low", "medium", "high"], Field(title="Severity")]
+    title: Annotated[str, Field(title="Title")]
+
+
+class PublicWarningPage(BaseModel):
+    items: Annotated[list[PublicWarning], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
 class PublishIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -1340,6 +1801,10 @@ class PushIn(BaseModel):
 
 
 class ReasonOut(BaseModel):
+    disputed_record_ids: Annotated[list[int] | None, Field(title="Disputed Record Ids")] = None
+    """
+    Of `record_ids`, those under an open objection (信用异议)
+    """
     grade: Annotated[str, Field(title="Grade")]
     record_ids: Annotated[list[int], Field(title="Record Ids")]
     rule: Annotated[str, Field(title="Rule")]
@@ -1448,6 +1913,43 @@ class RemoveIn(BaseModel):
     removed_on: Annotated[date, Field(title="Removed On")]
 
 
+class RepairIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    granted_on: Annotated[date, Field(title="Granted On")]
+    """
+    Day the repair is granted; publication ends then
+    """
+    harm_eliminated: Annotated[bool, Field(title="Harm Eliminated")]
+    """
+    Harm and bad influence eliminated
+    """
+    performed: Annotated[bool, Field(title="Performed")]
+    """
+    The penalty decision has been performed
+    """
+    reason: Annotated[
+        str,
+        Field(max_length=500, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Reason"),
+    ]
+
+
+class RepairOut(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    earliest: Annotated[date, Field(title="Earliest")]
+    """
+    First day a repair could be granted
+    """
+    granted_on: Annotated[date, Field(title="Granted On")]
+    public_until: Annotated[date, Field(title="Public Until")]
+    """
+    Order 45 window end without the repair
+    """
+    reason: Annotated[str, Field(title="Reason")]
+    record_id: Annotated[int, Field(title="Record Id")]
+
+
 class ReplicaOut(BaseModel):
     lag_seconds: Annotated[float | None, Field(title="Lag Seconds")]
     """
@@ -1468,6 +1970,56 @@ class RestoreIn(BaseModel):
     """
     The period restarts on this date (Art.20)
     """
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action: Annotated[Literal["confirm", "override"], Field(title="Action")]
+    expires_on: Annotated[date | None, Field(title="Expires On")] = None
+    """
+    override: the first day the computed class applies again
+    """
+    grade: Annotated[Literal["AA", "A", "B", "C"] | None, Field(title="Grade")] = None
+    """
+    override: the class decided instead of the computed one
+    """
+    reason: Annotated[
+        str,
+        Field(
+            max_length=1000, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Reason"
+        ),
+    ]
+    """
+    Why (kept in the history)
+    """
+
+
+class ReviewOut(BaseModel):
+    action: Annotated[Literal["confirm", "override"], Field(title="Action")]
+    agency: Annotated[str, Field(title="Agency")]
+    """
+    The reviewing agency
+    """
+    computed_grade: Annotated[Literal["AA", "A", "B", "C"], Field(title="Computed Grade")]
+    """
+    What the rules computed when the reviewer looked
+    """
+    expires_on: Annotated[date | None, Field(title="Expires On")]
+    """
+    An override ends on this day
+    """
+    grade: Annotated[Literal["AA", "A", "B", "C"], Field(title="Grade")]
+    """
+    The grade the reviewer decided
+    """
+    in_force: Annotated[bool, Field(title="In Force")]
+    """
+    The override decides the class now (false once expired, or once the dossier computes a lower class than the reviewer saw)
+    """
+    reason: Annotated[str, Field(title="Reason")]
+    reviewed_on: Annotated[date, Field(title="Reviewed On")]
 
 
 class RuleOut(BaseModel):
@@ -1548,6 +2100,9 @@ class ScreenResult(BaseModel):
     Present when not valid
     """
     grade: Annotated[Literal["AA", "A", "B", "C"] | None, Field(title="Grade")]
+    """
+    The class in force (agency screening only)
+    """
     input: Annotated[str | None, Field(title="Input")] = None
     """
     The code as sent, present only when it differs from `code`
@@ -1621,6 +2176,48 @@ class VerifyOut(BaseModel):
     authentic: Annotated[bool, Field(title="Authentic")]
     detail: Annotated[str, Field(title="Detail")]
     receipt: Annotated[dict[str, Any] | None, Field(title="Receipt")] = None
+
+
+class WarningIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    advice: Annotated[
+        str,
+        Field(
+            max_length=2000, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Advice"
+        ),
+    ]
+    """
+    What consumers should do
+    """
+    expires_on: Annotated[date | None, Field(title="Expires On")] = None
+    """
+    First day no longer in force
+    """
+    issued_on: Annotated[date | None, Field(title="Issued On")] = None
+    """
+    Defaults to today
+    """
+    product_category: Annotated[
+        str,
+        Field(
+            examples=["children-product"],
+            max_length=32,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$",
+            title="Product Category",
+        ),
+    ]
+    region_code: Annotated[str | None, Field(pattern="^\\d{0,6}$", title="Region Code")] = ""
+    """
+    Division prefix; empty: national
+    """
+    severity: Annotated[Literal["low", "medium", "high"], Field(title="Severity")]
+    title: Annotated[
+        str,
+        Field(max_length=200, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Title"),
+    ]
 
 
 class WarningOut(BaseModel):
@@ -1771,6 +2368,16 @@ class WebhookOut(BaseModel):
     watchlist_id: Annotated[int | None, Field(title="Watchlist Id")]
 
 
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    withdrawn_on: Annotated[date | None, Field(title="Withdrawn On")] = None
+    """
+    Defaults to today
+    """
+
+
 class BatchOut(BaseModel):
     accepted: Annotated[int, Field(title="Accepted")]
     duplicate_indexes: Annotated[list[int], Field(title="Duplicate Indexes")]
@@ -1799,11 +2406,27 @@ class CandidateOut(BaseModel):
 class ClassificationOut(BaseModel):
     as_of: Annotated[date, Field(title="As Of")]
     code: Annotated[str, Field(title="Code")]
+    computed_grade: Annotated[
+        Literal["AA", "A", "B", "C"] | None, Field(title="Computed Grade")
+    ] = None
+    """
+    What the rules compute (differs from `grade` under an override)
+    """
     grade: Annotated[Literal["AA", "A", "B", "C"], Field(title="Grade")]
+    """
+    The class in force
+    """
     known_at: Annotated[AwareDatetime | None, Field(title="Known At")] = None
     reasons: Annotated[list[ReasonOut], Field(title="Reasons")]
+    review: ReviewOut | None = None
+    """
+    The latest review, if any
+    """
     ruleset: Annotated[str, Field(title="Ruleset")]
     supervision: SupervisionOut
+    """
+    The plan of the class in force
+    """
 
 
 class DeadlinesOut(BaseModel):
@@ -1949,6 +2572,10 @@ class EntryOut(BaseModel):
 
 
 class GradeChangeOut(BaseModel):
+    agency: Annotated[str | None, Field(title="Agency")] = None
+    """
+    review: the deciding agency
+    """
     as_of: Annotated[date, Field(title="As Of")]
     """
     The evaluation date that produced it
@@ -1962,12 +2589,16 @@ class GradeChangeOut(BaseModel):
     null for the first grade
     """
     id: Annotated[int, Field(title="Id")]
+    reason: Annotated[str | None, Field(title="Reason")] = None
+    """
+    review: why
+    """
     reasons: Annotated[list[ReasonOut], Field(title="Reasons")]
     ruleset: Annotated[str, Field(title="Ruleset")]
     to: Annotated[Literal["AA", "A", "B", "C"], Field(title="To")]
     trigger: Annotated[str, Field(title="Trigger")]
     """
-    What caused the re-evaluation: record, enterprise, blacklist, catalog, ruleset, recompute…
+    What caused the re-evaluation: record, enterprise, blacklist, catalog, ruleset, recompute…, or review (a regulator's override)
     """
 
 
@@ -2028,6 +2659,31 @@ class PageEntryOut(BaseModel):
     """
 
 
+class PublicAnnouncementDetail(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    announced_on: Annotated[date, Field(title="Announced On")]
+    authority: Annotated[str, Field(title="Authority")]
+    """
+    The announcing agency
+    """
+    count: Annotated[int, Field(title="Count")]
+    """
+    Inspections in it
+    """
+    failed: Annotated[int, Field(title="Failed")]
+    """
+    Of which finally failed (after any re-test)
+    """
+    id: Annotated[int, Field(title="Id")]
+    level: Annotated[str, Field(title="Level")]
+    product_category: Annotated[str, Field(title="Product Category")]
+    published_on: Annotated[date | None, Field(title="Published On")]
+    results: Annotated[list[PublicResult], Field(title="Results")]
+    title: Annotated[str, Field(title="Title")]
+
+
 class PublicLookup(BaseModel):
     code: Annotated[str, Field(title="Code")]
     entries: Annotated[list[PublicEntry | PublicRemoval], Field(title="Entries")]
@@ -2043,6 +2699,27 @@ class PublicLookup(BaseModel):
 class PublicPage(BaseModel):
     items: Annotated[list[PublicEntry | PublicRemoval], Field(title="Items")]
     next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class PublicScreenResult(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    """
+    The canonical code (the USCC when the registry knows it)
+    """
+    error: ScreenError | None = None
+    """
+    Present when not valid
+    """
+    input: Annotated[str | None, Field(title="Input")] = None
+    """
+    The code as sent, present only when it differs from `code`
+    """
+    known: Annotated[bool, Field(title="Known")]
+    """
+    The enterprise is registered here
+    """
+    listed: Annotated[bool, Field(title="Listed")]
+    valid: Annotated[bool, Field(title="Valid")]
 
 
 class ReadyOut(BaseModel):
@@ -2061,6 +2738,10 @@ class RecordOut(BaseModel):
     agency_id: Annotated[int, Field(title="Agency Id")]
     code: Annotated[str, Field(title="Code")]
     deadlines: DeadlinesOut | None = None
+    disputed: Annotated[bool | None, Field(title="Disputed")] = False
+    """
+    An objection (信用异议) against it is open
+    """
     id: Annotated[int, Field(title="Id")]
     kind: Annotated[
         Literal[
@@ -2072,9 +2753,15 @@ class RecordOut(BaseModel):
             "commendation",
             "licence",
             "key_case",
+            "monitoring",
+            "injury",
         ],
         Field(title="Kind"),
     ]
+    objection_id: Annotated[int | None, Field(title="Objection Id")] = None
+    """
+    The open objection
+    """
     occurred_on: Annotated[date, Field(title="Occurred On")]
     recorded_at: Annotated[AwareDatetime, Field(title="Recorded At")]
     source_ref: Annotated[str, Field(title="Source Ref")]
@@ -2091,6 +2778,25 @@ class RecordOut(BaseModel):
 
 class RecordPage(BaseModel):
     items: Annotated[list[RecordOut], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(title="Next Cursor")]
+
+
+class ReviewListItem(BaseModel):
+    code: Annotated[str, Field(title="Code")]
+    computed_grade: Annotated[Literal["AA", "A", "B", "C"], Field(title="Computed Grade")]
+    """
+    What the rules compute now
+    """
+    name: Annotated[str, Field(title="Name")]
+    region_code: Annotated[str, Field(title="Region Code")]
+    review: ReviewOut
+    """
+    The latest review (it saw another computed class)
+    """
+
+
+class ReviewPage(BaseModel):
+    items: Annotated[list[ReviewListItem], Field(title="Items")]
     next_cursor: Annotated[str | None, Field(title="Next Cursor")]
 
 
@@ -2124,3 +2830,12 @@ class HistoryOut(BaseModel):
     """
     Oldest first
     """
+
+
+class PublicScreenOut(BaseModel):
+    dataset_version: Annotated[int, Field(title="Dataset Version")]
+    """
+    Change-feed seq the answer reflects
+    """
+    receipt: Receipt
+    results: Annotated[list[PublicScreenResult], Field(title="Results")]

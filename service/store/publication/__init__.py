@@ -1,0 +1,2 @@
+"""What the registry publishes beyond the blacklist: penalties (Order 45) and
+sampling-result announcements (抽查结果公示)."""
