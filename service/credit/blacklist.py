@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from service.credit import regions
 from service.credit.deadlines import WorkCalendar, add_years
 
 
@@ -268,7 +269,7 @@ def approve(
             f"containing it (上一级), not by a {approver_level} authority",
             "approver_level",
         )
-    if not entry.proposer_region.startswith(approver_region):
+    if not regions.contains(approver_region, entry.proposer_region):
         raise TransitionRefused(
             rule,
             f"region {approver_region!r} does not contain the proposing authority's region "
