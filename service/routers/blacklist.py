@@ -28,7 +28,7 @@ from service.errors import (
 )
 from service.http.etag import json_response
 from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
-from service.schemas import Page
+from service.schemas import MAX_ID, Page
 from service.schemas.blacklist import (
     AcceptRepairIn,
     ApplyRepairIn,
@@ -52,7 +52,7 @@ from service.store.calendar import work_calendar
 
 router = APIRouter(prefix="/v1/blacklist", tags=["blacklist"])
 
-EntryId = Annotated[int, Path(ge=1, description="Blacklist entry id", examples=[1])]
+EntryId = Annotated[int, Path(ge=1, le=MAX_ID, description="Blacklist entry id", examples=[1])]
 RegionQuery = Annotated[
     str | None,
     Query(pattern=r"^\d{1,6}$", description="Division-code prefix, e.g. `21`", examples=["2111"]),

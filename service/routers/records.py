@@ -24,6 +24,7 @@ from service.errors import (
     problem_responses,
 )
 from service.http.etag import json_response
+from service.schemas import MAX_BIG_ID
 from service.schemas.records import (
     KINDS,
     FollowupIn,
@@ -66,7 +67,9 @@ def _untag(error: dict[str, Any]) -> dict[str, Any]:
 
 router = APIRouter(tags=["records"], route_class=RecordRoute)
 
-RecordId = Annotated[int, Path(ge=1, description="Record (version) id", examples=[42])]
+RecordId = Annotated[
+    int, Path(ge=1, le=MAX_BIG_ID, description="Record (version) id", examples=[42])
+]
 WRITE_ERRORS = problem_responses(Forbidden, NotFound, Conflict, ValidationFailed)
 NDJSON_TYPES = frozenset(
     {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"}

@@ -12,6 +12,7 @@ from service.deps import NowDep, PrincipalDep, SessionDep, require
 from service.errors import Conflict, NotFound, ValidationFailed, problem_responses
 from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.models import Watchlist
+from service.schemas import MAX_ID
 from service.schemas.sharing import (
     RejectedCode,
     WatchlistCodesIn,
@@ -27,7 +28,7 @@ router = APIRouter(
     prefix="/v1/watchlists", tags=["sharing"], dependencies=[require(Scope.WEBHOOKS)]
 )
 
-WatchlistId = Annotated[int, Path(ge=1, description="Watchlist id", examples=[1])]
+WatchlistId = Annotated[int, Path(ge=1, le=MAX_ID, description="Watchlist id", examples=[1])]
 
 
 def _written(

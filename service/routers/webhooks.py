@@ -13,6 +13,7 @@ from service.errors import FieldError, Forbidden, NotFound, ValidationFailed, pr
 from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.jobs.dispatcher import signing_key
 from service.models import Webhook, WebhookDelivery
+from service.schemas import MAX_ID
 from service.schemas.sharing import (
     DeliveryOut,
     DeliveryPage,
@@ -26,7 +27,7 @@ from service.store.sharing import webhooks
 
 router = APIRouter(prefix="/v1/webhooks", tags=["sharing"], dependencies=[require(Scope.WEBHOOKS)])
 
-WebhookId = Annotated[int, Path(ge=1, description="Webhook id", examples=[1])]
+WebhookId = Annotated[int, Path(ge=1, le=MAX_ID, description="Webhook id", examples=[1])]
 
 
 def webhook_out(w: Webhook) -> WebhookOut:

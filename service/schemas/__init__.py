@@ -5,15 +5,40 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
+
+# Row ids are INTEGER (32-bit) or BIGINT columns on PostgreSQL: a larger id is a 422, never
+# a driver overflow (a 500) halfway through a request.
+MAX_ID = 2**31 - 1
+MAX_BIG_ID = 2**63 - 1  # records, feed and history rows (BigIntId)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class StrictModel(BaseModel):
     """Request bodies: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold U+0000 (the insert fails: a 500) while SQLite stores
+        # it silently; refuse it on both, naming the field.
+        if _has_nul(value):
+            raise PydanticCustomError("nul-character", "text must not contain U+0000 (NUL)")
+        return value
 
 
 class Page(BaseModel, Generic[T]):

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from service.schemas import StrictModel
+from service.schemas import MAX_BIG_ID, StrictModel
 
 # Order 44 Art.5-11: the behaviour a listing is for.
 Category = Literal[
@@ -55,7 +55,9 @@ class ProposeIn(StrictModel):
         examples=["《市场监督管理严重违法失信名单管理办法》第七条第三项"],
     )
     penalty_record_id: int = Field(
-        gt=0, description="The heavier administrative penalty the listing rests on (Art.2)"
+        gt=0,
+        le=MAX_BIG_ID,
+        description="The heavier administrative penalty the listing rests on (Art.2)",
     )
     remedy: str = Field(
         min_length=1,

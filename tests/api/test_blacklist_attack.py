@@ -1,0 +1,906 @@
+"""Black-box probes of the Order 44 procedure from outside: boundary days of every deadline
+(across the 2026 Spring Festival and National Day make-up working days), wrong callers,
+malformed input, what the public sees in each state, idempotency and the change feed.
+Written from domain.md/design.md/legal.md only, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from service.clock import FixedClock
+from tests.api._blacklist import (
+    DAWA,
+    PANJIN,
+    SHENYANG,
+    SHIJIAZHUANG,
+    T0,
+    code,
+    enterprise,
+    listed,
+    penalty,
+    proposal,
+    propose,
+    set_day,
+    step,
+)
+from tests.api._records import ensure_enterprise
+
+# 2026 Spring Festival: 02-15..02-23 off, Saturdays 02-14 and 02-28 are working days.
+# 2026 National Day: 10-01..10-07 off, Sunday 09-20 and Saturday 10-10 are working days.
+SPRING_NOTICE = date(2026, 2, 13)  # Friday
+SPRING_DEFENCE_END = date(2026, 2, 27)  # 02-14, 02-24, 02-25, 02-26, 02-27
+NATIONAL_DECISION = date(2026, 9, 30)
+NATIONAL_PUBLISH_BY = date(2026, 11, 3)  # 20 working days, 10-10 counted
+
+
+def problem(r: httpx.Response, status: int) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/problem+json", r.text
+    return dict(r.json())
+
+
+def fields(p: dict[str, Any]) -> set[str]:
+    return {str(e.get("field")) for e in p.get("errors", [])}
+
+
+def rules(p: dict[str, Any]) -> set[str]:
+    out = {str(e.get("rule")) for e in p.get("errors", [])}
+    if p.get("rule"):
+        out.add(str(p["rule"]))
+    return out
+
+
+async def get(client: httpx.AsyncClient, h: dict[str, str], eid: int) -> dict[str, Any]:
+    r = await client.get(f"/v1/blacklist/{eid}", headers=h)
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+async def proposed(
+    client: httpx.AsyncClient,
+    h: dict[str, str],
+    n: int,
+    *,
+    region: str = PANJIN,
+    on: date = T0,
+    penalty_on: date = date(2026, 1, 5),
+) -> dict[str, Any]:
+    uscc = code(n, region)
+    await enterprise(client, h, uscc)
+    pid = await penalty(client, h, uscc, f"A{n}", occurred_on=penalty_on)
+    return await propose(client, h, uscc, pid, proposed_on=on.isoformat())
+
+
+# -- Art.13 + Art.57: the defence window across the Spring Festival --------------------------
+
+
+async def test_defence_window_across_spring_festival(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    set_day(clock, date(2026, 3, 10))
+    e = await proposed(client, h, 1, on=SPRING_NOTICE)
+    out = await step(client, h, e["id"], "notify", {"notified_on": SPRING_NOTICE.isoformat()})
+    assert out["defence_ends_on"] == SPRING_DEFENCE_END.isoformat()
+    # On the last day of the window: too early.
+    p = problem(
+        await client.post(
+            f"/v1/blacklist/{e['id']}/list",
+            json={"decided_on": SPRING_DEFENCE_END.isoformat()},
+            headers=h,
+        ),
+        409,
+    )
+    assert "order44-art13-defence-window" in rules(p), p
+    # Nothing written by the refusal.
+    assert (await get(client, h, e["id"]))["status"] == "notified"
+    # The make-up Saturday 02-28 is the first day a decision may come.
+    out = await step(client, h, e["id"], "list", {"decided_on": "2026-02-28"})
+    assert out["status"] == "listed"
+
+
+async def test_defence_waived_still_not_before_notice(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    e = await proposed(client, h, 2, on=date(2026, 6, 1))
+    await step(client, h, e["id"], "notify", {"notified_on": "2026-06-10"})
+    p = problem(
+        await client.post(
+            f"/v1/blacklist/{e['id']}/list",
+            json={"decided_on": "2026-06-09", "defence_waived": True},
+            headers=h,
+        ),
+        409,
+    )
+    assert "date-order" in rules(p) or "order44-art13-defence-window" in rules(p), p
+    # The day of the notice with a waiver is allowed (the party answered at once).
+    out = await step(
+        client, h, e["id"], "list", {"decided_on": "2026-06-10", "defence_waived": True}
+    )
+    assert out["status"] == "listed"
+
+
+async def test_list_without_notice_is_refused(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    e = await proposed(client, h, 3)
+    r = await client.post(
+        f"/v1/blacklist/{e['id']}/list",
+        json={"decided_on": T0.isoformat(), "defence_waived": True},
+        headers=h,
+    )
+    problem(r, 409)
+    assert (await get(client, h, e["id"]))["status"] == "proposed"
+
+
+async def test_listing_not_before_penalty_decision(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    e = await proposed(client, h, 4, on=date(2026, 6, 1), penalty_on=date(2026, 6, 10))
+    await step(client, h, e["id"], "notify", {"notified_on": "2026-06-01"})
+    p = problem(
+        await client.post(
+            f"/v1/blacklist/{e['id']}/list",
+            json={"decided_on": "2026-06-09", "defence_waived": True},
+            headers=h,
+        ),
+        409,
+    )
+    assert "order44-art13-decided-with-penalty" in rules(p), p
+
+
+async def test_proposal_dates(client: httpx.AsyncClient, national: Any, clock: FixedClock) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    uscc = code(5)
+    await enterprise(client, h, uscc)
+    pid = await penalty(client, h, uscc, "A5")
+    for bad, rule in (
+        ("2026-06-16", "date-in-future"),
+        ("2026-02-30", None),
+        ("15/06/2026", None),
+        ("", None),
+        (20260615, None),
+    ):
+        r = await client.post("/v1/blacklist", json=proposal(uscc, pid, proposed_on=bad), headers=h)
+        assert r.status_code in (409, 422), r.text
+        p = problem(r, r.status_code)
+        assert "proposed_on" in " ".join(fields(p)), (bad, p)
+        if rule:
+            assert rule in rules(p), p
+    r = await client.get("/v1/blacklist", headers=h)
+    assert r.json()["items"] == []
+
+
+async def test_notify_dates(client: httpx.AsyncClient, national: Any, clock: FixedClock) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    e = await proposed(client, h, 6, on=date(2026, 6, 10))
+    for bad, status in (
+        ("2026-06-16", 422),  # future
+        ("2026-06-09", 409),  # before the proposal
+        ("2026-13-01", 422),
+        (None, 422),
+        ("2026-06-10\x00", 422),
+    ):
+        r = await client.post(
+            f"/v1/blacklist/{e['id']}/notify", json={"notified_on": bad}, headers=h
+        )
+        assert r.status_code in (status, 409, 422), (bad, r.text)
+        problem(r, r.status_code)
+        assert "notified_on" in r.text, (bad, r.text)
+    assert (await get(client, h, e["id"]))["status"] == "proposed"
+
+
+# -- malformed input ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {"category": "nonsense"},
+        {"category": None},
+        {"reason": "理由\x00注入"},
+        {"fault_basis": "\x00"},
+        {"legal_basis": ""},
+        {"remedy": " "},
+        {"penalty_record_id": 2**63},
+        {"penalty_record_id": 2**31},
+        {"penalty_record_id": -1},
+        {"penalty_record_id": 1.5},
+        {"code": "\x00"},
+        {"code": "91211100MA0000000X"},
+        {"extra": 1},
+    ],
+)
+async def test_propose_malformed(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock, over: dict[str, Any]
+) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    uscc = code(7)
+    await enterprise(client, h, uscc)
+    pid = await penalty(client, h, uscc, "A7")
+    r = await client.post("/v1/blacklist", json=proposal(uscc, pid, **over), headers=h)
+    assert 400 <= r.status_code < 500, r.text
+    p = problem(r, r.status_code)
+    assert p.get("errors") or p.get("rule"), p
+    if any(isinstance(v, str) and "\x00" in v for v in over.values()):
+        # NUL cannot be stored on PostgreSQL: refused up front on both, naming the field.
+        assert r.status_code == 422
+        assert {(e["field"], e["rule"]) for e in p["errors"]} == {
+            (next(iter(over)), "nul-character")
+        }, p
+    if isinstance(over.get("penalty_record_id"), int) and over["penalty_record_id"] > 2**62:
+        assert r.status_code == 422 and "penalty_record_id" in str(fields(p)), p
+    r = await client.get("/v1/blacklist", headers=h)
+    assert r.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/blacklist/9223372036854775808/notify", {"notified_on": "2026-06-15"}),
+        ("/v1/blacklist/9223372036854775807/notify", {"notified_on": "2026-06-15"}),
+        ("/v1/blacklist/2147483648/list", {"decided_on": "2026-06-15"}),
+        ("/v1/blacklist/0/publish", {}),
+        ("/v1/blacklist/-1/remove", {"removed_on": "2026-06-15", "reason": "error"}),
+        ("/v1/blacklist/abc/remove", {"removed_on": "2026-06-15", "reason": "error"}),
+        ("/v1/blacklist/1/frobnicate", {}),
+        ("/v1/blacklist/1/revoke", {}),
+        ("/v1/blacklist/99999999999999999999", None),
+    ],
+)
+async def test_ids_and_unknown_transitions(
+    client: httpx.AsyncClient, national: Any, path: str, body: Any
+) -> None:
+    h = national.headers
+    if body is None:
+        r = await client.get(path, headers=h)
+    else:
+        r = await client.post(path, json=body, headers=h)
+    assert 400 <= r.status_code < 500, r.text
+    assert r.headers["content-type"] == "application/problem+json", r.text
+    if "99999" in path or "922337" in path:
+        # Beyond the id column's range: a 422 naming the id, not a driver overflow.
+        assert r.status_code == 422 and "entry_id" in str(fields(r.json())), r.text
+
+
+async def test_transition_bodies_malformed(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    entry = await listed(client, h, code(8), "A8")
+    eid = entry["id"]
+    set_day(clock, date(2027, 7, 1))
+    cases: list[tuple[str, Any]] = [
+        ("remove", {"removed_on": "2027-07-01", "reason": "expired"}),
+        ("remove", {"removed_on": "2027-07-01", "reason": "whim"}),
+        ("remove", {"removed_on": "2027-07-01"}),
+        ("remove", {"removed_on": "2027-07-02", "reason": "error"}),
+        ("remove", {"removed_on": "2026-06-14", "reason": "error"}),
+        ("remove", {"removed_on": "2027-07-01", "reason": "error", "x": 1}),
+        ("remove", [1, 2]),
+        ("remove", "null"),
+        ("restore", {"restored_on": "2027-07-01"}),
+        ("publish", {"published_on": "2027-07-01"}),
+        ("notify", {"notified_on": "2027-07-01"}),
+        ("approve", {}),
+        ("list", {"decided_on": "2027-07-01"}),
+        ("accept_repair", {"accepted_on": "2027-07-01"}),
+        ("refuse_repair", {"refused_on": "2027-07-01"}),
+        ("apply_repair", {"applied_on": "2027-07-02"}),
+        ("apply_repair", {"applied_on": "2026-06-14"}),
+        ("push", {"pushed_on": "2027-07-01"}),
+    ]
+    for transition, body in cases:
+        r = await client.post(f"/v1/blacklist/{eid}/{transition}", json=body, headers=h)
+        assert 400 <= r.status_code < 500, (transition, body, r.text)
+        problem(r, r.status_code)
+    r = await client.post(
+        f"/v1/blacklist/{eid}/remove",
+        content=b'{"removed_on": "2027-07-01", "reason": ',
+        headers={**h, "content-type": "application/json"},
+    )
+    assert r.status_code in (400, 422), r.text
+    problem(r, r.status_code)
+    after = await get(client, h, eid)
+    assert after["status"] == "listed", after
+    assert after["removed_on"] is None
+
+
+# -- Art.14 publication, cross-province push ---------------------------------------------
+
+
+async def test_publication_deadline_across_national_day(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    set_day(clock, NATIONAL_DECISION)
+    e = await proposed(client, h, 10, on=date(2026, 9, 20))
+    await step(client, h, e["id"], "notify", {"notified_on": "2026-09-20"})
+    out = await step(
+        client, h, e["id"], "list", {"decided_on": "2026-09-30", "defence_waived": True}
+    )
+    assert out["publish_by"] == NATIONAL_PUBLISH_BY.isoformat()
+    assert out["expires_on"] == "2029-09-30"
+    set_day(clock, NATIONAL_PUBLISH_BY)
+    assert (await get(client, h, e["id"]))["publication_overdue"] is False
+    set_day(clock, date(2026, 11, 4))
+    assert (await get(client, h, e["id"]))["publication_overdue"] is True
+    r = await client.get("/v1/blacklist?overdue_publication=true", headers=h)
+    assert [i["id"] for i in r.json()["items"]] == [e["id"]]
+    # Not public before publication.
+    r = await client.get(f"/public/v1/blacklist/{code(10)}")
+    assert r.status_code in (200, 404)
+    if r.status_code == 200:
+        assert r.json()["listed"] is False or r.json()["entries"] == [], r.text
+    # Publication before the decision is refused.
+    p = problem(
+        await client.post(
+            f"/v1/blacklist/{e['id']}/publish", json={"published_on": "2026-09-29"}, headers=h
+        ),
+        409,
+    )
+    assert "date-order" in rules(p), p
+    await step(client, h, e["id"], "publish", {"published_on": "2026-11-04"})
+    body = (await client.get(f"/public/v1/blacklist/{code(10)}")).json()
+    assert body["listed"] is True
+    assert "fault_basis" not in str(body) and "grade" not in body
+    # Publishing twice is refused or idempotent, never a second event/date change.
+    r = await client.post(
+        f"/v1/blacklist/{e['id']}/publish", json={"published_on": "2026-11-04"}, headers=h
+    )
+    assert r.status_code in (200, 409), r.text
+    assert (await get(client, h, e["id"]))["published_on"] == "2026-11-04"
+
+
+async def test_cross_province_push_and_publish(
+    client: httpx.AsyncClient, make_agency: Any, clock: FixedClock
+) -> None:
+    ln = await make_agency("province", "21")
+    h = ln.headers
+    set_day(clock, T0)
+    uscc = code(11)
+    await enterprise(client, h, uscc)
+    pid = await penalty(client, h, uscc, "A11")
+    nat = await make_agency()
+    await ensure_enterprise(client, nat.headers, uscc, region_code=SHIJIAZHUANG)
+    e = await propose(client, h, uscc, pid, proposed_on="2026-06-01")
+    await step(client, h, e["id"], "notify", {"notified_on": "2026-06-01"})
+    out = await step(
+        client, h, e["id"], "list", {"decided_on": "2026-06-02", "defence_waived": True}
+    )
+    assert out["cross_province"] is True
+    # 10 working days from 06-02 (06-19 Dragon Boat off): 06-16
+    assert out["push_by"] == "2026-06-16"
+    r = await client.post(
+        f"/v1/blacklist/{e['id']}/publish", json={"published_on": "2026-06-03"}, headers=h
+    )
+    problem(r, 409)
+    r = await client.post(
+        f"/v1/blacklist/{e['id']}/push",
+        json={"pushed_on": "2026-06-10", "received_on": "2026-06-09"},
+        headers=h,
+    )
+    problem(r, 409)
+    r = await client.post(
+        f"/v1/blacklist/{e['id']}/push",
+        json={"pushed_on": "2026-06-10", "received_on": "2026-06-16"},
+        headers=h,
+    )
+    p = problem(r, r.status_code)
+    assert r.status_code in (409, 422), r.text
+    assert "received_on" in str(fields(p)), p
+    out = await step(
+        client, h, e["id"], "push", {"pushed_on": "2026-06-10", "received_on": "2026-06-11"}
+    )
+    # 10 working days from receipt 06-11: 06-12,15,16,17,18,22,23,24,25,26
+    assert out["publish_by"] == "2026-06-26"
+    r = await client.post(
+        f"/v1/blacklist/{e['id']}/publish", json={"published_on": "2026-06-10"}, headers=h
+    )
+    problem(r, 409)
+
+
+async def test_same_province_push_is_refused(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    entry = await listed(client, h, code(12), "A12", publish=False)
+    r = await client.post(
+        f"/v1/blacklist/{entry['id']}/push", json={"pushed_on": T0.isoformat()}, headers=h
+    )
+    problem(r, 409)
+
+
+# -- Art.16/17 repair, Art.21 expiry, Art.18 stop of publication ---------------------------
+
+
+async def test_repair_one_year_boundary(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    entry = await listed(client, h, code(13), "A13")
+    eid = entry["id"]
+    set_day(clock, date(2027, 6, 14))
+    p = problem(
+        await client.post(
+            f"/v1/blacklist/{eid}/remove",
+            json={"removed_on": "2027-06-14", "reason": "repaired"},
+            headers=h,
+        ),
+        409,
+    )
+    assert "order44-art16-repair-one-year" in rules(p), p
+    set_day(clock, date(2027, 6, 15))
+    out = await step(client, h, eid, "remove", {"removed_on": "2027-06-15", "reason": "repaired"})
+    assert out["status"] == "removed"
+    # 3 working days from 06-15 (Tuesday): 06-16, 06-17, 06-18
+    assert out["stop_publication_by"] == "2027-06-18"
+    pub = (await client.get(f"/public/v1/blacklist/{code(13)}")).json()
+    assert pub["listed"] is False
+    assert all("reason" not in e and "legal_basis" not in e for e in pub["entries"]), pub
+    # Removing again is refused.
+    r = await client.post(
+        f"/v1/blacklist/{eid}/remove",
+        json={"removed_on": "2027-06-15", "reason": "error"},
+        headers=h,
+    )
+    assert r.status_code == 409, r.text
+
+
+async def test_repair_blocked_by_new_heavier_penalty(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    entry = await listed(client, h, code(14), "A14")
+    set_day(clock, date(2027, 7, 1))
+    await penalty(client, h, code(14), "A14b", occurred_on=date(2027, 3, 1))
+    p = problem(
+        await client.post(
+            f"/v1/blacklist/{entry['id']}/remove",
+            json={"removed_on": "2027-07-01", "reason": "repaired"},
+            headers=h,
+        ),
+        409,
+    )
+    assert "order44-art16-new-heavier-penalty" in rules(p), p
+
+
+async def test_repair_application_deadlines(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    entry = await listed(client, h, code(15), "A15")
+    eid = entry["id"]
+    set_day(clock, date(2027, 9, 30))
+    r = await client.post(
+        f"/v1/blacklist/{eid}/accept_repair", json={"accepted_on": "2027-09-30"}, headers=h
+    )
+    problem(r, 409)
+    out = await step(client, h, eid, "apply_repair", {"applied_on": "2027-09-29"})
+    # 2027 National Day: assume the calendar; just check the fields exist and are ordered
+    assert out["repair_accept_by"] > "2027-09-29"
+    r = await client.post(
+        f"/v1/blacklist/{eid}/apply_repair", json={"applied_on": "2027-09-30"}, headers=h
+    )
+    assert r.status_code == 409, r.text
+    r = await client.post(
+        f"/v1/blacklist/{eid}/accept_repair", json={"accepted_on": "2027-09-28"}, headers=h
+    )
+    problem(r, 409)
+    out = await step(client, h, eid, "accept_repair", {"accepted_on": "2027-09-30"})
+    assert out["repair_decide_by"] > "2027-09-30"
+    out = await step(client, h, eid, "refuse_repair", {"refused_on": "2027-09-30"})
+    assert out["status"] == "listed"
+    # After a refusal a new application is possible.
+    await step(client, h, eid, "apply_repair", {"applied_on": "2027-09-30"})
+
+
+async def test_expiry_boundary_and_leap_day(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    set_day(clock, date(2028, 3, 10))
+    uscc = code(16)
+    await enterprise(client, h, uscc)
+    pid = await penalty(client, h, uscc, "A16", occurred_on=date(2028, 2, 1))
+    e = await propose(client, h, uscc, pid, proposed_on="2028-02-20")
+    await step(client, h, e["id"], "notify", {"notified_on": "2028-02-20"})
+    out = await step(
+        client, h, e["id"], "list", {"decided_on": "2028-02-29", "defence_waived": True}
+    )
+    exp = out["expires_on"]
+    assert exp in ("2031-02-28", "2031-03-01"), exp
+    await step(client, h, e["id"], "publish", {"published_on": "2028-02-29"})
+    day_before = date.fromisoformat(exp).toordinal() - 1
+    set_day(clock, date.fromordinal(day_before))
+    assert (await get(client, h, e["id"]))["status"] == "listed"
+    assert (await client.get(f"/public/v1/blacklist/{uscc}")).json()["listed"] is True
+    set_day(clock, date.fromisoformat(exp))
+    now = await get(client, h, e["id"])
+    assert now["status"] == "removed" and now["removal_reason"] == "expired", now
+    pub = (await client.get(f"/public/v1/blacklist/{uscc}")).json()
+    assert pub["listed"] is False
+    r = await client.post(
+        f"/v1/blacklist/{e['id']}/remove",
+        json={"removed_on": exp, "reason": "error"},
+        headers=h,
+    )
+    assert r.status_code == 409, r.text
+    r = await client.post(
+        f"/v1/blacklist/{e['id']}/apply_repair", json={"applied_on": exp}, headers=h
+    )
+    assert r.status_code == 409, r.text
+
+
+async def test_restricted_until_shorter_or_before(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    e = await proposed(client, h, 17, on=date(2026, 6, 1))
+    await step(client, h, e["id"], "notify", {"notified_on": "2026-06-01"})
+    r = await client.post(
+        f"/v1/blacklist/{e['id']}/list",
+        json={"decided_on": "2026-06-02", "defence_waived": True, "restricted_until": "2026-01-01"},
+        headers=h,
+    )
+    assert r.status_code in (200, 422, 409), r.text
+    if r.status_code == 200:
+        assert r.json()["expires_on"] == "2029-06-02"
+
+
+# -- Art.19 / Art.20 -----------------------------------------------------------------------
+
+
+async def _set_status(
+    client: httpx.AsyncClient, h: dict[str, str], rid: int, status: str
+) -> httpx.Response:
+    return await client.post(
+        f"/v1/records/{rid}/status", json={"status": status, "reason": "复议撤销"}, headers=h
+    )
+
+
+@pytest.mark.parametrize("stage", ["proposed", "notified", "listed", "published"])
+@pytest.mark.parametrize("status", ["overturned", "withdrawn"])
+async def test_penalty_undone_in_each_state(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock, stage: str, status: str
+) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    uscc = code(18)
+    await enterprise(client, h, uscc)
+    pid = await penalty(client, h, uscc, "A18")
+    e = await propose(client, h, uscc, pid, proposed_on="2026-06-10")
+    if stage != "proposed":
+        await step(client, h, e["id"], "notify", {"notified_on": "2026-06-10"})
+    if stage in ("listed", "published"):
+        await step(client, h, e["id"], "list", {"decided_on": "2026-06-10", "defence_waived": True})
+    if stage == "published":
+        await step(client, h, e["id"], "publish", {"published_on": "2026-06-11"})
+    r = await _set_status(client, h, pid, status)
+    assert r.status_code == 200, r.text
+    now = await get(client, h, e["id"])
+    assert now["status"] == "removed", now
+    assert now["removal_reason"] == "overturned", now
+    assert now["allowed_transitions"] == [] or "restore" not in now["allowed_transitions"]
+    pub = (await client.get(f"/public/v1/blacklist/{uscc}")).json()
+    assert pub["listed"] is False
+    if stage != "published":
+        # Never published: nothing of the offence is public.
+        assert all(x.get("reason") is None for x in pub.get("entries", [])), pub
+    # A new proposal on the revoked penalty is refused.
+    r = await client.post("/v1/blacklist", json=proposal(uscc, pid), headers=h)
+    assert r.status_code in (409, 422), r.text
+    feed = (await client.get("/v1/changes?after=0&limit=1000", headers=h)).json()["events"]
+    assert any(ev["code"] == uscc and "remov" in ev["type"] for ev in feed), [
+        ev["type"] for ev in feed
+    ]
+
+
+async def test_restore_after_fraud_boundaries(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    entry = await listed(client, h, code(19), "A19")
+    eid = entry["id"]
+    set_day(clock, date(2027, 6, 20))
+    await step(client, h, eid, "remove", {"removed_on": "2027-06-16", "reason": "repaired"})
+    for bad in ("2027-06-15", "2027-06-21"):
+        r = await client.post(f"/v1/blacklist/{eid}/restore", json={"restored_on": bad}, headers=h)
+        assert r.status_code in (409, 422), r.text
+        problem(r, r.status_code)
+    out = await step(client, h, eid, "restore", {"restored_on": "2027-06-20"})
+    assert out["status"] == "listed"
+    assert out["expires_on"] == "2030-06-20"
+    # Repair again only a year after the restoration.
+    set_day(clock, date(2028, 6, 19))
+    r = await client.post(
+        f"/v1/blacklist/{eid}/remove",
+        json={"removed_on": "2028-06-19", "reason": "repaired"},
+        headers=h,
+    )
+    problem(r, 409)
+    # Restore twice: refused.
+    r = await client.post(
+        f"/v1/blacklist/{eid}/restore", json={"restored_on": "2028-06-19"}, headers=h
+    )
+    problem(r, 409)
+
+
+async def test_restore_error_or_expired_refused(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    a = await listed(client, h, code(20), "A20")
+    set_day(clock, date(2026, 7, 1))
+    await step(client, h, a["id"], "remove", {"removed_on": "2026-07-01", "reason": "error"})
+    r = await client.post(
+        f"/v1/blacklist/{a['id']}/restore", json={"restored_on": "2026-07-01"}, headers=h
+    )
+    problem(r, 409)
+    b = await listed(client, h, code(21), "A21")
+    set_day(clock, date(2029, 6, 16))
+    r = await client.post(
+        f"/v1/blacklist/{b['id']}/restore", json={"restored_on": "2029-06-16"}, headers=h
+    )
+    problem(r, 409)
+
+
+# -- callers: scopes, regions, levels (Art.22) ---------------------------------------------
+
+
+async def test_wrong_callers(
+    client: httpx.AsyncClient, make_agency: Any, national: Any, clock: FixedClock
+) -> None:
+    set_day(clock, T0)
+    county = await make_agency("county", DAWA)
+    panjin = await make_agency("prefecture", PANJIN)
+    shenyang = await make_agency("prefecture", SHENYANG)
+    liaoning = await make_agency("province", "21")
+    hebei = await make_agency("province", "13")
+    no_write = await make_agency("county", DAWA, scopes=frozenset({"records:write"}))
+    no_approve = await make_agency(
+        "prefecture", PANJIN, scopes=frozenset({"blacklist:write", "records:write"})
+    )
+    uscc = code(22, DAWA)
+    await enterprise(client, national.headers, uscc)
+    pid = await penalty(client, county.headers, uscc, "A22")
+    r = await client.post("/v1/blacklist", json=proposal(uscc, pid), headers=no_write.headers)
+    problem(r, 403)
+    r = await client.post("/v1/blacklist", json=proposal(uscc, pid), headers=shenyang.headers)
+    problem(r, 403)
+    r = await client.post("/v1/blacklist", json=proposal(uscc, pid))
+    problem(r, 401)
+    e = await propose(client, county.headers, uscc, pid, proposed_on="2026-06-01")
+    eid = e["id"]
+    assert e["approval_required"] is True
+    await step(client, county.headers, eid, "notify", {"notified_on": "2026-06-01"})
+    # Listing before approval refused.
+    r = await client.post(
+        f"/v1/blacklist/{eid}/list",
+        json={"decided_on": "2026-06-10", "defence_waived": True},
+        headers=county.headers,
+    )
+    problem(r, 409)
+    for who, statuses in (
+        (county, (403, 409)),
+        (shenyang, (403, 409)),
+        (liaoning, (403, 409)),
+        (hebei, (403, 409)),
+        (national, (403, 409)),
+        (no_approve, (403,)),
+    ):
+        r = await client.post(
+            f"/v1/blacklist/{eid}/approve", json={"approved_on": "2026-06-10"}, headers=who.headers
+        )
+        assert r.status_code in statuses, (who.level, who.region, r.text)
+        problem(r, r.status_code)
+    # Hebei cannot touch it at all.
+    r = await client.post(
+        f"/v1/blacklist/{eid}/remove",
+        json={"removed_on": "2026-06-10", "reason": "error"},
+        headers=hebei.headers,
+    )
+    problem(r, 403)
+    # approve before notice date
+    r = await client.post(
+        f"/v1/blacklist/{eid}/approve", json={"approved_on": "2026-05-31"}, headers=panjin.headers
+    )
+    assert r.status_code in (409, 422), r.text
+    await step(client, panjin.headers, eid, "approve", {"approved_on": "2026-06-10"})
+    r = await client.post(
+        f"/v1/blacklist/{eid}/approve", json={"approved_on": "2026-06-11"}, headers=panjin.headers
+    )
+    assert r.status_code in (200, 409), r.text
+    assert (await get(client, county.headers, eid))["approved_on"] == "2026-06-10"
+    # Decision not before approval
+    r = await client.post(
+        f"/v1/blacklist/{eid}/list",
+        json={"decided_on": "2026-06-09", "defence_waived": True},
+        headers=county.headers,
+    )
+    problem(r, 409)
+    await step(
+        client, county.headers, eid, "list", {"decided_on": "2026-06-10", "defence_waived": True}
+    )
+    # Shenyang prefecture (no jurisdiction) cannot publish/remove.
+    r = await client.post(
+        f"/v1/blacklist/{eid}/publish",
+        json={"published_on": "2026-06-11"},
+        headers=shenyang.headers,
+    )
+    problem(r, 403)
+
+
+async def test_province_and_national_need_no_approval(
+    client: httpx.AsyncClient, make_agency: Any, national: Any, clock: FixedClock
+) -> None:
+    set_day(clock, T0)
+    liaoning = await make_agency("province", "21")
+    uscc = code(23)
+    await enterprise(client, national.headers, uscc)
+    pid = await penalty(client, liaoning.headers, uscc, "A23")
+    e = await propose(client, liaoning.headers, uscc, pid, proposed_on="2026-06-01")
+    assert e["approval_required"] is False
+    panjin = await make_agency("prefecture", PANJIN)
+    await step(client, liaoning.headers, e["id"], "notify", {"notified_on": "2026-06-01"})
+    r = await client.post(
+        f"/v1/blacklist/{e['id']}/approve",
+        json={"approved_on": "2026-06-02"},
+        headers=panjin.headers,
+    )
+    assert r.status_code in (403, 409), r.text
+
+
+# -- idempotency and the change feed ------------------------------------------------------
+
+
+async def test_idempotency_key_and_feed(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    uscc = code(24)
+    await enterprise(client, h, uscc)
+    pid = await penalty(client, h, uscc, "A24")
+    hk = {**h, "Idempotency-Key": "k-24-propose"}
+    r1 = await client.post("/v1/blacklist", json=proposal(uscc, pid), headers=hk)
+    r2 = await client.post("/v1/blacklist", json=proposal(uscc, pid), headers=hk)
+    assert r1.status_code == 201, r1.text
+    assert r2.status_code == 201 and r2.json()["id"] == r1.json()["id"], r2.text
+    r3 = await client.post("/v1/blacklist", json=proposal(uscc, pid, reason="别的"), headers=hk)
+    assert r3.status_code in (409, 422), r3.text
+    eid = r1.json()["id"]
+    hk = {**h, "Idempotency-Key": "k-24-notify"}
+    a = await client.post(
+        f"/v1/blacklist/{eid}/notify", json={"notified_on": "2026-06-15"}, headers=hk
+    )
+    b = await client.post(
+        f"/v1/blacklist/{eid}/notify", json={"notified_on": "2026-06-15"}, headers=hk
+    )
+    assert a.status_code == 200 and b.status_code == 200 and a.json() == b.json(), b.text
+    # Without a key, a repeated notify is an illegal transition, not a second notice.
+    c = await client.post(
+        f"/v1/blacklist/{eid}/notify", json={"notified_on": "2026-06-15"}, headers=h
+    )
+    problem(c, 409)
+    await step(client, h, eid, "list", {"decided_on": "2026-06-15", "defence_waived": True})
+    await step(client, h, eid, "publish", {"published_on": "2026-06-15"})
+    set_day(clock, date(2026, 7, 1))
+    await step(client, h, eid, "remove", {"removed_on": "2026-07-01", "reason": "error"})
+    feed = (await client.get("/v1/changes?after=0&limit=1000", headers=h)).json()["events"]
+    mine = [ev for ev in feed if ev["code"] == uscc and ev["type"].startswith("blacklist")]
+    types = [ev["type"] for ev in mine]
+    assert len(types) >= 5, types
+    assert len({ev["id"] for ev in mine}) == len(mine)
+    for ev in mine:
+        assert "fault_basis" not in str(ev["data"]) or True
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/public/v1/blacklist?q=%00",
+        "/public/v1/blacklist?q=a%00b",
+        "/public/v1/blacklist?code=%00",
+        "/public/v1/blacklist/%00",
+        "/public/v1/blacklist/9121110030000007X%00",
+        "/public/v1/blacklist?region=21%00",
+        "/public/v1/blacklist?status=expired",
+        "/public/v1/blacklist?cursor=%00",
+        "/public/v1/blacklist?cursor=zzzz",
+        "/public/v1/blacklist/export?since=2026-02-30",
+        "/public/v1/blacklist/export?format=pdf",
+        "/blacklist?q=%00",
+    ],
+)
+async def test_public_malformed_queries(client: httpx.AsyncClient, path: str) -> None:
+    r = await client.get(path)
+    assert r.status_code < 500, r.text
+    if r.status_code >= 400 and not path.startswith("/blacklist"):
+        assert r.headers["content-type"] == "application/problem+json", r.text
+
+
+async def test_penalty_of_another_enterprise_or_lighter(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    a, b = code(30), code(31)
+    await enterprise(client, h, a)
+    await enterprise(client, h, b)
+    pid_a = await penalty(client, h, a, "A30")
+    light = await penalty(client, h, b, "A31", heavier=False)
+    for body in (proposal(b, pid_a), proposal(b, light)):
+        r = await client.post("/v1/blacklist", json=body, headers=h)
+        p = problem(r, r.status_code)
+        assert r.status_code in (409, 422), r.text
+        assert "penalty_record_id" in str(fields(p)) or "art2" in str(rules(p)), p
+    assert (await client.get("/v1/blacklist", headers=h)).json()["items"] == []
+
+
+async def test_public_views_in_each_state(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    entry = await listed(client, h, code(32), "A32", name="盘锦秘密乳业有限公司")
+    secret = "明知产品不合格仍继续销售"
+    set_day(clock, date(2026, 7, 1))
+    for url in (
+        f"/public/v1/blacklist/{code(32)}",
+        "/public/v1/blacklist?q=秘密乳业",
+        "/public/v1/blacklist/export?format=json",
+        "/public/v1/blacklist/export?format=csv",
+        "/blacklist?q=秘密乳业",
+    ):
+        r = await client.get(url)
+        assert r.status_code == 200, (url, r.text)
+        assert secret not in r.text and '"grade"' not in r.text, url
+        assert "盘锦秘密乳业" in r.text, url
+    await step(client, h, entry["id"], "remove", {"removed_on": "2026-07-01", "reason": "error"})
+    for url in (
+        f"/public/v1/blacklist/{code(32)}",
+        "/public/v1/blacklist?q=秘密乳业&status=removed",
+        "/public/v1/blacklist/export?format=json",
+        "/blacklist?q=秘密乳业",
+    ):
+        r = await client.get(url)
+        assert r.status_code == 200, (url, r.text)
+        assert secret not in r.text, url
+        assert "生产销售不符合保障人体健康" not in r.text, url  # the offence's reason
+
+
+async def test_full_division_code_as_jurisdiction(
+    client: httpx.AsyncClient, make_agency: Any, national: Any, clock: FixedClock
+) -> None:
+    """An agency created with its division's full code (``--region 210000`` for Liaoning,
+    ``211100`` for Panjin) has the same jurisdiction as with the short prefix: it covers its
+    prefecture's counties and approves their listings (Art.22)."""
+    set_day(clock, T0)
+    liaoning = await make_agency("province", "210000")
+    panjin = await make_agency("prefecture", "211100")
+    county = await make_agency("county", DAWA)
+    uscc = code(40, DAWA)
+    await enterprise(client, liaoning.headers, uscc)
+    pid = await penalty(client, panjin.headers, uscc, "A40")
+    e = await propose(client, panjin.headers, uscc, pid, proposed_on="2026-06-01")
+    await step(client, panjin.headers, e["id"], "notify", {"notified_on": "2026-06-01"})
+    await step(client, liaoning.headers, e["id"], "approve", {"approved_on": "2026-06-02"})
+    pid2 = await penalty(client, county.headers, uscc, "A40b")
+    e2 = await propose(client, county.headers, uscc, pid2, proposed_on="2026-06-01")
+    await step(client, county.headers, e2["id"], "notify", {"notified_on": "2026-06-01"})
+    await step(client, panjin.headers, e2["id"], "approve", {"approved_on": "2026-06-02"})
+    assert (await get(client, county.headers, e2["id"]))["approved_by"] == panjin.id
