@@ -904,3 +904,268 @@ async def test_full_division_code_as_jurisdiction(
     await step(client, county.headers, e2["id"], "notify", {"notified_on": "2026-06-01"})
     await step(client, panjin.headers, e2["id"], "approve", {"approved_on": "2026-06-02"})
     assert (await get(client, county.headers, e2["id"]))["approved_by"] == panjin.id
+
+
+async def test_every_transition_writes_one_feed_event(
+    client: httpx.AsyncClient, make_agency: Any, national: Any, clock: FixedClock
+) -> None:
+    set_day(clock, T0)
+    panjin = await make_agency("prefecture", "2111")
+    liaoning = await make_agency("province", "21")
+    h = panjin.headers
+    uscc = code(50)
+    await enterprise(client, h, uscc)
+    pid = await penalty(client, h, uscc, "A50")
+
+    async def events() -> list[dict[str, Any]]:
+        r = await client.get("/v1/changes?after=0&limit=1000", headers=national.headers)
+        return [e for e in r.json()["events"] if e["code"] == uscc]
+
+    e = await propose(client, h, uscc, pid, proposed_on="2026-06-01")
+    eid = e["id"]
+    steps: list[tuple[dict[str, str], str, dict[str, Any], date]] = [
+        (h, "notify", {"notified_on": "2026-06-01"}, T0),
+        (liaoning.headers, "approve", {"approved_on": "2026-06-02"}, T0),
+        (h, "list", {"decided_on": "2026-06-03", "defence_waived": True}, T0),
+        (h, "publish", {"published_on": "2026-06-04"}, T0),
+        (h, "apply_repair", {"applied_on": "2027-06-10"}, date(2027, 6, 10)),
+        (h, "accept_repair", {"accepted_on": "2027-06-11"}, date(2027, 6, 11)),
+        (h, "remove", {"removed_on": "2027-06-14", "reason": "repaired"}, date(2027, 6, 14)),
+        (h, "restore", {"restored_on": "2027-07-01"}, date(2027, 7, 1)),
+        (h, "apply_repair", {"applied_on": "2027-07-02"}, date(2027, 7, 2)),
+        (h, "refuse_repair", {"refused_on": "2027-07-05"}, date(2027, 7, 5)),
+    ]
+    before = len(await events())
+    for headers, transition, body, day in steps:
+        set_day(clock, day)
+        await step(client, headers, eid, transition, body)
+        now = await events()
+        assert len(now) == before + 1, (transition, [x["type"] for x in now])
+        assert now[-1]["type"].startswith("blacklist"), now[-1]
+        before = len(now)
+
+
+async def test_concurrent_duplicate_transitions(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    import asyncio
+
+    h = national.headers
+    entry = await listed(client, h, code(51), "A51")
+    set_day(clock, date(2026, 7, 1))
+    body = {"removed_on": "2026-07-01", "reason": "error"}
+    rs = await asyncio.gather(
+        *(
+            client.post(f"/v1/blacklist/{entry['id']}/remove", json=body, headers=h)
+            for _ in range(4)
+        )
+    )
+    codes = sorted(r.status_code for r in rs)
+    assert codes.count(200) == 1, [r.text for r in rs]
+    assert all(c in (200, 409) for c in codes), [r.text for r in rs]
+    now = await get(client, h, entry["id"])
+    assert [t["transition"] for t in now["transitions"]].count("remove") == 1
+
+
+async def test_restore_after_fraud_found_past_original_expiry(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    """Art.20: the fraud may come to light after the original 3 years would have run out;
+    the restored listing still runs 3 years from the restoration."""
+    h = national.headers
+    entry = await listed(client, h, code(52), "A52")
+    set_day(clock, date(2027, 6, 16))
+    await step(client, h, entry["id"], "remove", {"removed_on": "2027-06-16", "reason": "repaired"})
+    set_day(clock, date(2029, 7, 2))
+    out = await step(client, h, entry["id"], "restore", {"restored_on": "2029-07-02"})
+    assert out["status"] == "listed" and out["expires_on"] == "2032-07-02", out
+
+
+async def _correct(
+    client: httpx.AsyncClient, h: dict[str, str], rid: int, ref: str, **over: Any
+) -> int:
+    body = {
+        "occurred_on": "2026-06-01",
+        "decision_number": f"盘市监罚〔2026〕{ref}号",
+        "penalty_types": ["fine", "suspension"],
+        "fine_amount": 250000,
+        "heavier": True,
+        "police_referral": False,
+        "reason": "金额更正",
+        **over,
+    }
+    r = await client.post(f"/v1/records/{rid}/corrections", json=body, headers=h)
+    assert r.status_code in (200, 201), r.text
+    return int(r.json()["id"])
+
+
+async def test_repair_not_blocked_by_overturned_or_earlier_or_own_penalty(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    """Art.16: only a *new* heavier penalty *in force* blocks early removal: not one since
+    overturned, not one decided before the listing (recorded late), not a correction of
+    the listing's own penalty."""
+    h = national.headers
+    uscc = code(61)
+    entry = await listed(client, h, uscc, "A61")
+    set_day(clock, date(2027, 7, 1))
+    own = int(entry["penalty_record_id"])
+    await _correct(client, h, own, "A61")
+    overturned = await penalty(client, h, uscc, "A61b", occurred_on=date(2027, 1, 5))
+    r = await _set_status(client, h, overturned, "overturned")
+    assert r.status_code == 200, r.text
+    await penalty(client, h, uscc, "A61c", occurred_on=date(2026, 5, 1))
+    now = await get(client, h, entry["id"])
+    assert now["status"] == "listed", now
+    out = await step(
+        client, h, entry["id"], "remove", {"removed_on": "2027-07-01", "reason": "repaired"}
+    )
+    assert out["removal_reason"] == "repaired"
+
+
+async def test_corrected_penalty_keeps_the_listing(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    """A correction (a new version of the penalty record) is not a revocation (Art.19)."""
+    h = national.headers
+    uscc = code(62)
+    entry = await listed(client, h, uscc, "A62")
+    set_day(clock, date(2026, 7, 1))
+    await _correct(client, h, int(entry["penalty_record_id"]), "A62")
+    now = await get(client, h, entry["id"])
+    assert now["status"] == "listed", now
+    assert (await client.get(f"/public/v1/blacklist/{uscc}")).json()["listed"] is True
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2026-6-10", "2026-06-10T10:00:00Z", "20260610", "1e3", "-2026-06-10"],
+)
+async def test_notified_on_only_a_calendar_date(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock, value: str
+) -> None:
+    h = national.headers
+    set_day(clock, T0)
+    e = await proposed(client, h, 63, on=date(2026, 6, 1))
+    r = await client.post(f"/v1/blacklist/{e['id']}/notify", json={"notified_on": value}, headers=h)
+    p = problem(r, 422)
+    assert "notified_on" in str(fields(p)), p
+    assert (await get(client, h, e["id"]))["status"] == "proposed"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=0", "limit=1001", "region=abc", "status=expired", "cursor=%00", "cursor=bm9wZQ"],
+)
+async def test_agency_list_malformed(client: httpx.AsyncClient, national: Any, query: str) -> None:
+    r = await client.get(f"/v1/blacklist?{query}", headers=national.headers)
+    assert 400 <= r.status_code < 500, r.text
+    problem(r, r.status_code)
+
+
+async def test_steps_after_removal_refused(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    entry = await listed(client, h, code(64), "A64", publish=False)
+    set_day(clock, date(2026, 7, 1))
+    await step(client, h, entry["id"], "remove", {"removed_on": "2026-06-20", "reason": "error"})
+    for transition, body in (
+        ("publish", {"published_on": "2026-07-01"}),
+        ("apply_repair", {"applied_on": "2026-07-01"}),
+        ("notify", {"notified_on": "2026-07-01"}),
+        ("list", {"decided_on": "2026-07-01", "defence_waived": True}),
+    ):
+        r = await client.post(f"/v1/blacklist/{entry['id']}/{transition}", json=body, headers=h)
+        p = problem(r, 409)
+        assert p.get("rule"), p
+    assert (await get(client, h, entry["id"]))["published_on"] is None
+
+
+async def _listed_on(
+    client: httpx.AsyncClient, h: dict[str, str], n: int, day: date, **kw: Any
+) -> dict[str, Any]:
+    uscc = code(n, kw.pop("region", PANJIN))
+    await enterprise(client, h, uscc)
+    pid = await penalty(client, h, uscc, f"A{n}", occurred_on=day)
+    e = await propose(client, h, uscc, pid, proposed_on=day.isoformat())
+    await step(client, h, e["id"], "notify", {"notified_on": day.isoformat()})
+    return await step(
+        client, h, e["id"], "list", {"decided_on": day.isoformat(), "defence_waived": True}
+    )
+
+
+async def test_repair_application_across_spring_festival(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    """Art.17: accepted within 2 working days, decided within 15 working days of acceptance;
+    the Spring Festival days do not count, the make-up Saturdays do."""
+    h = national.headers
+    set_day(clock, date(2025, 1, 10))
+    e = await _listed_on(client, h, 70, date(2025, 1, 10))
+    set_day(clock, SPRING_NOTICE)
+    out = await step(client, h, e["id"], "apply_repair", {"applied_on": "2026-02-13"})
+    assert out["repair_accept_by"] == "2026-02-24"  # 02-14 (make-up), 02-24
+    set_day(clock, date(2026, 2, 24))
+    assert (await get(client, h, e["id"]))["repair_acceptance_overdue"] is False
+    set_day(clock, date(2026, 2, 25))
+    assert (await get(client, h, e["id"]))["repair_acceptance_overdue"] is True
+    out = await step(client, h, e["id"], "accept_repair", {"accepted_on": "2026-02-25"})
+    # 15 working days from 02-25: 26, 27, 28(make-up), 03-02..06 (5), 09..13 (5), 16, 17
+    assert out["repair_decide_by"] == "2026-03-17", out
+    set_day(clock, date(2026, 3, 17))
+    assert (await get(client, h, e["id"]))["repair_decision_overdue"] is False
+    set_day(clock, date(2026, 3, 18))
+    assert (await get(client, h, e["id"]))["repair_decision_overdue"] is True
+
+
+async def test_stop_publication_across_national_day(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    """Art.18/19: publication stops within 3 working days of the removal; 10-01..07 are
+    off and Saturday 10-10 is a working day."""
+    h = national.headers
+    set_day(clock, date(2026, 9, 1))
+    e = await _listed_on(client, h, 71, date(2026, 9, 1))
+    await step(client, h, e["id"], "publish", {"published_on": "2026-09-01"})
+    set_day(clock, NATIONAL_DECISION)
+    await _set_status(client, h, int(e["penalty_record_id"]), "overturned")
+    out = await get(client, h, e["id"])
+    assert out["removal_reason"] == "overturned" and out["removed_on"] == "2026-09-30", out
+    assert out["stop_publication_by"] == "2026-10-10", out
+
+
+async def test_cross_province_push_across_national_day(
+    client: httpx.AsyncClient, make_agency: Any, national: Any, clock: FixedClock
+) -> None:
+    """Art.14: pushed within 10 working days of the decision, published within 10 working
+    days of receipt, both across the National Day holiday."""
+    panjin = await make_agency("prefecture", "2111")
+    liaoning = await make_agency("province", "21")
+    set_day(clock, NATIONAL_DECISION)
+    uscc = code(72)
+    await enterprise(client, panjin.headers, uscc)
+    pid = await penalty(client, panjin.headers, uscc, "A72", occurred_on=date(2026, 9, 20))
+    await ensure_enterprise(client, national.headers, uscc, region_code=SHIJIAZHUANG)
+    e = await propose(client, panjin.headers, uscc, pid, proposed_on="2026-09-20")
+    eid = e["id"]
+    await step(client, panjin.headers, eid, "notify", {"notified_on": "2026-09-20"})
+    await step(client, liaoning.headers, eid, "approve", {"approved_on": "2026-09-21"})
+    out = await step(
+        client, panjin.headers, eid, "list", {"decided_on": "2026-09-30", "defence_waived": True}
+    )
+    # 10-08, 09, 10 (make-up), 12, 13, 14, 15, 16, 19, 20
+    assert out["push_by"] == "2026-10-20", out
+    set_day(clock, date(2026, 10, 20))
+    assert (await get(client, panjin.headers, eid))["push_overdue"] is False
+    set_day(clock, date(2026, 10, 21))
+    assert (await get(client, panjin.headers, eid))["push_overdue"] is True
+    out = await step(
+        client,
+        panjin.headers,
+        eid,
+        "push",
+        {"pushed_on": "2026-10-21", "received_on": "2026-10-21"},
+    )
+    # 10 working days from 10-21: 22, 23, 26..30, 11-02, 03, 04
+    assert out["publish_by"] == "2026-11-04", out
