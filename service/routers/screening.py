@@ -28,7 +28,7 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.schemas.public import ScreenIn, ScreenOut, VerifyOut
+from service.schemas.public import PublicScreenOut, ScreenIn, ScreenOut, VerifyOut
 from service.security import receipts
 from service.store import screening
 
@@ -137,8 +137,8 @@ async def _screen(
     if _wants_csv(request, format):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(screening.CSV_COLUMNS)
-        writer.writerows(screening.csv_rows(answer.results))
+        writer.writerow(screening.csv_columns(public=public))
+        writer.writerows(screening.csv_rows(answer.results, public=public))
         headers["X-Screen-Receipt"] = receipt["token"]
         return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
     payload = {
@@ -174,7 +174,7 @@ async def screen_agency(
 @router.post(
     "/public/v1/screen",
     summary="Screen up to 1,000 codes (public)",
-    response_model=ScreenOut,
+    response_model=PublicScreenOut,
     responses={
         **_RESPONSES,
         **problem_responses(PayloadTooLarge, UnsupportedMediaType, ValidationFailed, RateLimited),
@@ -182,8 +182,8 @@ async def screen_agency(
     openapi_extra=_BODY_DOC,
 )
 async def screen_public(request: Request, clock: ClockDep, format: FormatQuery = None) -> Response:
-    """Like `/v1/screen` with no key, at most 1,000 codes, and `listed` counting only
-    published listings."""
+    """Like `/v1/screen` with no key, at most 1,000 codes, `listed` counting only
+    published listings, and no `grade` (a supervision reference, never public)."""
     return await _screen(request, clock, format, limit=screening.PUBLIC_MAX_CODES, public=True)
 
 

@@ -74,7 +74,7 @@ class ScreenError(BaseModel):
     expected: str | None = None
 
 
-class ScreenResult(BaseModel):
+class PublicScreenResult(BaseModel):
     code: str = Field(description="The canonical code (the USCC when the registry knows it)")
     input: str | None = Field(
         default=None, description="The code as sent, present only when it differs from `code`"
@@ -82,8 +82,13 @@ class ScreenResult(BaseModel):
     valid: bool
     known: bool = Field(description="The enterprise is registered here")
     listed: bool
-    grade: Literal["AA", "A", "B", "C"] | None
     error: ScreenError | None = Field(default=None, description="Present when not valid")
+
+
+class ScreenResult(PublicScreenResult):
+    grade: Literal["AA", "A", "B", "C"] | None = Field(
+        description="Supervision class (agency screening only; never public)"
+    )
 
 
 class Receipt(BaseModel):
@@ -101,6 +106,12 @@ class Receipt(BaseModel):
 
 class ScreenOut(BaseModel):
     results: list[ScreenResult]
+    dataset_version: int = Field(description="Change-feed seq the answer reflects")
+    receipt: Receipt
+
+
+class PublicScreenOut(BaseModel):
+    results: list[PublicScreenResult]
     dataset_version: int = Field(description="Change-feed seq the answer reflects")
     receipt: Receipt
 

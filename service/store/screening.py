@@ -30,6 +30,13 @@ from service.store.grading.dossiers import listing_in_force_clause
 AGENCY_MAX_CODES = 100_000
 PUBLIC_MAX_CODES = 1_000
 CSV_COLUMNS = ("input", "code", "valid", "known", "listed", "grade", "error_rule", "error_message")
+# Grades are a supervision reference, never public (design "Screening"): the public answer,
+# its CSV and the portal's downloads have no grade at all, not even an empty column.
+PUBLIC_CSV_COLUMNS = tuple(c for c in CSV_COLUMNS if c != "grade")
+
+
+def csv_columns(*, public: bool) -> tuple[str, ...]:
+    return PUBLIC_CSV_COLUMNS if public else CSV_COLUMNS
 
 
 @dataclass(slots=True)
@@ -176,6 +183,8 @@ async def screen(
                 item["grade"] = None
         append(item if raw == item["code"] else {**item, "input": raw})
     hits = sorted({item["code"] for item in found.values() if item["listed"]})
+    if public:
+        results = [{k: v for k, v in r.items() if k != "grade"} for r in results]
     return Screened(results=results, dataset_version=version, hits=hits)
 
 
@@ -193,21 +202,20 @@ def _invalid(raw: object, err: CodeError) -> dict[str, Any]:
     }
 
 
-def csv_rows(results: list[dict[str, Any]]) -> list[list[Any]]:
-    """Rows under :data:`CSV_COLUMNS` (booleans as true/false)."""
+def csv_rows(results: list[dict[str, Any]], *, public: bool = False) -> list[list[Any]]:
+    """Rows under :func:`csv_columns` (booleans as true/false)."""
     rows: list[list[Any]] = []
     for r in results:
         err = r.get("error") or {}
-        rows.append(
-            [
-                r.get("input", r["code"]),
-                r["code"],
-                "true" if r["valid"] else "false",
-                "true" if r["known"] else "false",
-                "true" if r["listed"] else "false",
-                r["grade"] or "",
-                err.get("rule", ""),
-                err.get("message", ""),
-            ]
-        )
+        row = [
+            r.get("input", r["code"]),
+            r["code"],
+            "true" if r["valid"] else "false",
+            "true" if r["known"] else "false",
+            "true" if r["listed"] else "false",
+        ]
+        if not public:
+            row.append(r["grade"] or "")
+        row += [err.get("rule", ""), err.get("message", "")]
+        rows.append(row)
     return rows

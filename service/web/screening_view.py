@@ -106,8 +106,8 @@ async def run(request: Request, session: AsyncSession, raw: list[str], today: da
 def _xlsx(results: list[dict[str, Any]], receipt: dict[str, Any]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("results")
-    sheet.append(list(screening.CSV_COLUMNS))
-    for row in screening.csv_rows(results):
+    sheet.append(list(screening.csv_columns(public=True)))
+    for row in screening.csv_rows(results, public=True):
         sheet.append(row)
     proof = book.create_sheet("receipt")
     proof.append(["field", "value"])

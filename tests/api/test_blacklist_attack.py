@@ -1169,3 +1169,81 @@ async def test_cross_province_push_across_national_day(
     )
     # 10 working days from 10-21: 22, 23, 26..30, 11-02, 03, 04
     assert out["publish_by"] == "2026-11-04", out
+
+
+async def test_public_screening_before_publication(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    """Until published (Art.14) a listing is not public: public screening answers
+    ``listed: false``; once published it answers true, once removed false again."""
+    h = national.headers
+    uscc = code(80)
+    entry = await listed(client, h, uscc, "A80", publish=False)
+
+    async def screened() -> bool:
+        r = await client.post("/public/v1/screen", json={"codes": [uscc]})
+        assert r.status_code == 200, r.text
+        item = r.json()["results"][0]
+        assert "grade" not in item, item
+        return bool(item["listed"])
+
+    assert await screened() is False
+    await step(client, h, entry["id"], "publish", {"published_on": T0.isoformat()})
+    assert await screened() is True
+    # The grade is never public: not in the CSV answer either (not even as a column).
+    r = await client.post(
+        "/public/v1/screen?format=csv", content=uscc.encode(), headers={"Content-Type": "text/csv"}
+    )
+    assert r.status_code == 200, r.text
+    header, row = r.text.splitlines()[:2]
+    assert "grade" not in header.split(","), header
+    assert ",C," not in row and not row.endswith(",C"), row
+    agency = await client.post("/v1/screen", json={"codes": [uscc]}, headers=h)
+    assert agency.json()["results"][0]["grade"] == "C", agency.text
+    set_day(clock, date(2026, 7, 1))
+    await step(client, h, entry["id"], "remove", {"removed_on": "2026-07-01", "reason": "error"})
+    assert await screened() is False
+
+
+async def test_idempotency_key_is_per_agency_and_per_request(
+    client: httpx.AsyncClient, make_agency: Any, national: Any, clock: FixedClock
+) -> None:
+    set_day(clock, T0)
+    other = await make_agency("province", "21")
+    h = national.headers
+    e = await proposed(client, h, 81, on=date(2026, 6, 1))
+    key = {"Idempotency-Key": "same-key-81"}
+    a = await client.post(
+        f"/v1/blacklist/{e['id']}/notify", json={"notified_on": "2026-06-02"}, headers={**h, **key}
+    )
+    assert a.status_code == 200, a.text
+    # Another agency with the same key does not get the first agency's answer replayed.
+    b = await client.post(
+        f"/v1/blacklist/{e['id']}/notify",
+        json={"notified_on": "2026-06-02"},
+        headers={**other.headers, **key},
+    )
+    assert b.status_code == 409, b.text
+    # The same key on another transition is not a replay of the notice.
+    c = await client.post(
+        f"/v1/blacklist/{e['id']}/list",
+        json={"decided_on": "2026-06-02", "defence_waived": True},
+        headers={**h, **key},
+    )
+    assert c.status_code in (409, 422), c.text
+    assert (await get(client, h, e["id"]))["status"] == "notified"
+
+
+async def test_public_etag_changes_on_removal(
+    client: httpx.AsyncClient, national: Any, clock: FixedClock
+) -> None:
+    h = national.headers
+    uscc = code(82)
+    entry = await listed(client, h, uscc, "A82")
+    r = await client.get(f"/public/v1/blacklist/{uscc}")
+    etag = r.headers.get("etag")
+    assert etag and "cache-control" in r.headers
+    set_day(clock, date(2026, 7, 1))
+    await step(client, h, entry["id"], "remove", {"removed_on": "2026-07-01", "reason": "error"})
+    r = await client.get(f"/public/v1/blacklist/{uscc}", headers={"If-None-Match": etag})
+    assert r.status_code == 200 and r.json()["listed"] is False, r.text
