@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from service.credit import regions
 from service.credit.deadlines import WorkCalendar, add_years
@@ -177,6 +178,21 @@ def cross_province(entry: Entry) -> bool:
     A national authority has no province of its own and publishes directly.
     """
     return entry.proposer_region != "" and entry.region_code[:2] != entry.proposer_region[:2]
+
+
+def who_may_run(transition: str) -> Literal["decider", "decider-or-jurisdiction"]:
+    """Who runs a step of a listing other than the Art.22 approval.
+
+    Order 44 gives the decisions to the authority that decided the listing (作出列入决定的
+    部门): the notice and decision (Art.13), the push (Art.14), the repair application and
+    early removal (Art.16-17), the removal (Art.18-19) and the restoration (Art.20).
+    Jurisdiction over the enterprise's region is not enough: a county bureau does not remove
+    a province's listing. Recording the publication is the exception: it is done through
+    the national publicity system by the registration place's authority too (Art.14 hands a
+    cross-province listing's publication to it), so jurisdiction over the enterprise
+    suffices.
+    """
+    return "decider-or-jurisdiction" if transition == "publish" else "decider"
 
 
 def _first_publish_by(entry: Entry, start: date, cal: WorkCalendar) -> date:
