@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from service.clock import Clock
+from service.credit import regions
 from service.credit.codes import region_of
 from service.db import Database
 from service.errors import Forbidden, Unauthorized
@@ -65,7 +66,7 @@ class Principal:
             raise Forbidden(f"this key lacks the scope '{scope.value}'", rule="scope")
 
     def covers(self, region_code: str) -> bool:
-        return region_code.startswith(self.region)
+        return regions.contains(self.region, region_code)
 
     def require_region(self, region_code: str) -> None:
         if not self.covers(region_code):
@@ -154,7 +155,9 @@ def principal_of(agency: Agency) -> Principal:
         agency_id=agency.id,
         name=agency.name,
         level=Level(agency.level),
-        region=agency.region,
+        # "211100" and "2111" are the same jurisdiction; every prefix comparison downstream
+        # (jurisdiction, feed filters, Art.22 approver) sees the short form.
+        region=regions.scope_prefix(agency.region),
         scopes=frozenset(agency.scopes.split()),
     )
 

@@ -19,7 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
+from service.credit import regions
 from service.credit.deadlines import WorkCalendar, add_years
 
 
@@ -178,6 +180,21 @@ def cross_province(entry: Entry) -> bool:
     return entry.proposer_region != "" and entry.region_code[:2] != entry.proposer_region[:2]
 
 
+def who_may_run(transition: str) -> Literal["decider", "decider-or-jurisdiction"]:
+    """Who runs a step of a listing other than the Art.22 approval.
+
+    Order 44 gives the decisions to the authority that decided the listing (作出列入决定的
+    部门): the notice and decision (Art.13), the push (Art.14), the repair application and
+    early removal (Art.16-17), the removal (Art.18-19) and the restoration (Art.20).
+    Jurisdiction over the enterprise's region is not enough: a county bureau does not remove
+    a province's listing. Recording the publication is the exception: it is done through
+    the national publicity system by the registration place's authority too (Art.14 hands a
+    cross-province listing's publication to it), so jurisdiction over the enterprise
+    suffices.
+    """
+    return "decider-or-jurisdiction" if transition == "publish" else "decider"
+
+
 def _first_publish_by(entry: Entry, start: date, cal: WorkCalendar) -> date:
     """Art.14 deadline for a listing decided (or restored) on ``start``. Across provinces it
     is the latest the receiving province can publish if the push comes on its last day;
@@ -268,7 +285,7 @@ def approve(
             f"containing it (上一级), not by a {approver_level} authority",
             "approver_level",
         )
-    if not entry.proposer_region.startswith(approver_region):
+    if not regions.contains(approver_region, entry.proposer_region):
         raise TransitionRefused(
             rule,
             f"region {approver_region!r} does not contain the proposing authority's region "

@@ -75,9 +75,13 @@ def region_prefix(code6: str) -> str:
     return code6[: {"province": 2, "prefecture": 4, "county": 6}[region_level(code6)]]
 
 
-def _as_prefix(prefix: str) -> str:
-    # A full 6-digit code as a scope means "that division", e.g. 210000 covers 211100.
+def scope_prefix(prefix: str) -> str:
+    """A jurisdiction scope in its short form: a full 6-digit code means "that division and
+    everything under it" (``210000`` -> ``21``, ``211100`` -> ``2111``)."""
     return region_prefix(prefix) if _is_code6(prefix) else prefix
+
+
+_as_prefix = scope_prefix
 
 
 def contains(prefix: str, code6: str) -> bool:

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth import Principal, Scope
+from service.credit import blacklist as blacklist_rules
 from service.credit.codes import region_of
 from service.deps import (
     PrincipalDep,
@@ -214,8 +215,15 @@ async def _transition(
     else:
         principal.require(Scope.BLACKLIST_WRITE)
         # The deciding authority runs its own procedure even for an enterprise registered
-        # outside its region (Art.13-14); anyone else needs jurisdiction over it.
+        # outside its region (Art.13-14); another agency with jurisdiction over the
+        # enterprise may only record the publication.
         if principal.agency_id != row.proposer_agency_id:
+            if blacklist_rules.who_may_run(transition) == "decider":
+                raise Forbidden(
+                    f"only the deciding authority ({row.authority}) runs this listing's "
+                    f"'{transition}' step (Order 44 Art.13-20)",
+                    rule="order44-deciding-authority",
+                )
             principal.require_enterprise(row.code)
     params: dict[str, Any] = body.model_dump() if body is not None else {}
     await blacklist.apply(session, row, transition, principal=principal, today=today, params=params)

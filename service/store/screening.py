@@ -192,6 +192,8 @@ async def screen(
                     item["grade"] = None
         append(item if raw == item["code"] else {**item, "input": raw})
     hits = sorted({item["code"] for item in found.values() if item["listed"]})
+    if public:
+        results = [{k: v for k, v in r.items() if k != "grade"} for r in results]
     return Screened(results=results, dataset_version=version, hits=hits)
 
 

@@ -342,7 +342,9 @@ async def test_removal_records_its_authority(
     h = national.headers
     liaoning = await make_agency("province", "21", name="辽宁省市场监督管理局")
     uscc = code(411)
-    entry = await listed(client, h, uscc, "RA1")
+    # The deciding authority decides the removal too (Art.17-18); see also
+    # test_other_agency_cannot_undo_a_listing.
+    entry = await listed(client, liaoning.headers, uscc, "RA1")
     set_day(clock, REPAIR_DAY)
     out = await step(
         client,

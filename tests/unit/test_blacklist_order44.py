@@ -31,6 +31,7 @@ from service.credit.blacklist import (
     remove,
     restore,
     revoke,
+    who_may_run,
 )
 from service.credit.deadlines import DEFAULT_CALENDAR, add_years
 from service.credit.listing_steps import accept_repair, apply_repair, due, push, refuse_repair
@@ -408,3 +409,26 @@ def test_revocation_ends_force_and_keeps_the_past(state: str, after: int, probe:
     else:
         assert is_in_force(revoked, day) is is_in_force(e, day)
     assert "restore" not in allowed_transitions(revoked, max(day, on))
+
+
+@pytest.mark.parametrize(
+    "transition",
+    [
+        "notify",
+        "list",
+        "push",
+        "apply_repair",
+        "accept_repair",
+        "refuse_repair",
+        "remove",
+        "restore",
+    ],
+)
+def test_later_steps_are_the_deciders(transition: str) -> None:
+    # Order 44 Art.13-20: 作出列入决定的部门 decides every later step.
+    assert who_may_run(transition) == "decider"
+
+
+def test_publication_may_be_recorded_with_jurisdiction() -> None:
+    # Art.14: the registration place's authority publishes a cross-province listing.
+    assert who_may_run("publish") == "decider-or-jurisdiction"

@@ -12,6 +12,7 @@ from service.credit.regions import (
     region_level,
     region_name,
     region_prefix,
+    scope_prefix,
 )
 
 
@@ -85,3 +86,19 @@ def test_known_regions() -> None:
     assert known_regions("211100") == known_regions("2111")
     assert all(contains("21", code) for code, _ in known_regions("21"))
     assert known_regions("99") == []
+
+
+@given(
+    st.from_regex(r"[1-6][0-9]", fullmatch=True),
+    st.from_regex(r"0[1-9]|[1-9][0-9]", fullmatch=True),
+    st.from_regex(r"0[1-9]|[1-9][0-9]", fullmatch=True),
+)
+def test_full_division_code_scope_covers_its_subdivisions(p: str, f: str, c: str) -> None:
+    """A jurisdiction given as a division's full code (``210000``, ``211100``) covers what
+    its short prefix covers: every county under it, and nothing outside."""
+    county = p + f + c
+    assert scope_prefix(p + "0000") == p and scope_prefix(p + f + "00") == p + f
+    assert scope_prefix(county) == county
+    assert contains(p + "0000", county) and contains(p + f + "00", county)
+    other = ("7" if p[0] != "7" else "8") + p[1] + f + c
+    assert not contains(p + "0000", other) and not contains(p + f + "00", other)
