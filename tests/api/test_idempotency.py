@@ -188,3 +188,51 @@ async def test_keys_expire_after_24_hours_and_are_pruned_once(
     finally:
         await other_db.dispose()
     assert await count(app, IdempotencyKey) == 1  # only "newest" is younger than 24 h
+
+
+async def test_retry_after_the_server_was_killed_runs_at_once(
+    app: Any, national: Any, database_url: str, tmp_path: Any
+) -> None:
+    """kill -9 a real server mid-request: the key's in-flight mark died with it, so the
+    retry (here, on another server) runs at once instead of a 409 for ten minutes."""
+    import signal
+
+    from tests.api._live import HANG_ENV, hang_router, live_server
+
+    marker = tmp_path / "entered"
+    h = keyed(national.headers, "crash-1")
+    env = {"QCREDIT_DATABASE_URL": database_url, HANG_ENV: str(marker)}
+    with live_server(env, tmp_path / "server.log") as (url, proc):
+        async with httpx.AsyncClient(base_url=url, timeout=30) as live:
+            first = asyncio.create_task(live.post("/v1/_test/work", json={"n": 1}, headers=h))
+            for _ in range(300):
+                if marker.exists() or first.done():
+                    break
+                await asyncio.sleep(0.05)
+            assert marker.exists(), "the request never reached the route"
+            # while that process lives, its lock holds, seen from this other process
+            app.include_router(hang_router(None))
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as other:
+                dup = await other.post("/v1/_test/work", json={"n": 1}, headers=h)
+            assert dup.status_code == 409, dup.text
+            assert dup.json()["rule"] == "idempotency-in-flight"
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+            try:
+                await first
+                raise AssertionError("the killed server answered")
+            except httpx.TransportError:
+                pass
+    async with app.state.db.session(write=False) as session:
+        row = await session.get(IdempotencyKey, (national.id, "crash-1"))
+        assert row is not None and row.state == "in_flight"  # what the dead request left
+
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        retry = await client.post("/v1/_test/work", json={"n": 1}, headers=h)
+        assert retry.status_code == 201, retry.text
+        assert retry.json() == {"done": {"n": 1}}
+        assert "idempotent-replayed" not in retry.headers
+        again = await client.post("/v1/_test/work", json={"n": 1}, headers=h)
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == {"done": {"n": 1}}
