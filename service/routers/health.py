@@ -7,6 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from service.errors import AppError
+from service.observability import RETRY_AFTER_SECONDS
 
 router = APIRouter(tags=["operations"])
 
@@ -28,7 +29,10 @@ async def readyz(request: Request) -> dict[str, str]:
         async with request.app.state.db.engine.connect() as conn:
             await conn.execute(text("SELECT event_seq FROM ledger WHERE id = 1"))
     except Exception as err:
-        raise NotReady(f"database not ready: {type(err).__name__}") from err
+        raise NotReady(
+            f"database not ready: {type(err).__name__}",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        ) from err
     return {"status": "ready"}
 
 
