@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from service.inflight import InFlight
+from service.http.inflight import InFlight
 from service.settings import Settings
 
 _WRITE_OPTION = "qcredit_write"

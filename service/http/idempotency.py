@@ -2,7 +2,7 @@
 (present or future) gets it without doing anything.
 
 Keys are scoped per agency (resolved from the bearer key). The first request with a key
-takes the key's in-flight lock (:mod:`service.inflight`: held by its live process, dropped
+takes the key's in-flight lock (:mod:`service.http.inflight`: held by its live process, dropped
 by the database server or the kernel when that process dies), stores the key with its
 request hash, runs, and stores the final status, headers and body; a repeat with the same
 method, path and body gets the stored response with `Idempotent-Replayed: true`. The same

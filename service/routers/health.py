@@ -7,7 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from service.errors import AppError
-from service.observability import RETRY_AFTER_SECONDS
+from service.http.observability import RETRY_AFTER_SECONDS
 
 router = APIRouter(tags=["operations"])
 

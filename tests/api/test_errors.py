@@ -18,7 +18,7 @@ from service import migrate
 from service.app import create_app
 from service.auth import ALL_SCOPES, Level
 from service.clock import FixedClock
-from service.observability import configure_logging
+from service.http.observability import configure_logging
 from service.settings import Settings
 from service.store import agencies, ledger
 from tests.api._pgcluster import own_cluster
