@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     public_rate_limit: int = 120
     # HMAC key for signed screening receipts; generated per database when empty.
     receipt_secret: str = ""
+    # Ed25519 private key (PEM) that signs audit checkpoints; kept outside the database
+    # (`qcredit audit keygen FILE`). Empty: no checkpoints are signed.
+    audit_signing_key_file: str = ""
+    # Minutes between signed checkpoints of the audit head (background job; 0: never).
+    audit_checkpoint_minutes: int = 60
     webhook_allow_private: bool = False
     run_background: bool = True
     # Automatically apply migrations when `serve` starts on the embedded SQLite default.

@@ -8,6 +8,7 @@ from service.models.enterprise import Enterprise, Gtin
 from service.models.record import CreditRecord
 from service.models.reference import CalendarDay, CatalogCategory, RegistrySetting, StoredRuleSet
 from service.models.sharing import (
+    AuditCheckpoint,
     AuditEntry,
     Event,
     IdempotencyKey,
@@ -21,6 +22,7 @@ from service.models.sharing import (
 __all__ = [
     "Agency",
     "ApiKey",
+    "AuditCheckpoint",
     "AuditEntry",
     "BlacklistEntry",
     "BlacklistTransition",

@@ -51,6 +51,19 @@ class AuditEntry(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed head of the audit chain (service/security/checkpoints.py); one per length."""
+
+    __tablename__ = "audit_checkpoint"
+
+    seq: int = Field(sa_column=Column(BigIntId, primary_key=True, autoincrement=False))
+    head: str = Field(max_length=64)
+    signed_at: str = Field(max_length=40)  # exactly the signed text
+    key_id: str = Field(max_length=16)
+    public_key: str = Field(max_length=64)
+    signature: str = Field(max_length=128)
+
+
 class IdempotencyKey(SQLModel, table=True):
     __tablename__ = "idempotency_key"
 
