@@ -14,7 +14,7 @@ from service.db import Database
 from service.http import handlers
 from service.http.bodylimit import BodyLimitMiddleware
 from service.http.idempotency import IdempotencyMiddleware
-from service.http.observability import Metrics, RequestContextMiddleware, configure_logging
+from service.http.observability import Metrics, RequestContextMiddleware, configure_logging, log
 from service.http.ratelimit import PublicRateLimitMiddleware
 from service.jobs.runner import start_in_app, stop_in_app
 from service.routers import all_routers
@@ -52,6 +52,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     app.state.settings = settings
     app.state.db = Database(settings)
+    if not app.state.db.secrets.enabled:
+        log.warning(
+            "secrets at rest are stored unencrypted: set QCREDIT_SECRETS_KEY or "
+            "QCREDIT_SECRETS_KEY_FILE (qcredit secrets keygen), then run qcredit secrets rotate"
+        )
     app.state.clock = clock or Clock()
     app.state.metrics = Metrics()
     app.state.principals = PrincipalCache(settings.auth_cache_seconds, app.state.clock)

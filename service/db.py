@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from service.http.inflight import InFlight
+from service.security.secrets import SecretBox
 from service.settings import Settings
 
 _WRITE_OPTION = "qcredit_write"
@@ -169,6 +170,7 @@ class Database:
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
         self.inflight = InFlight(self.url, self.is_sqlite)  # Idempotency-Key owners
+        self.secrets = SecretBox.from_config(settings.secrets_key, settings.secrets_key_file)
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self.write_sessions if write else self.read_sessions)()

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = 10.0
     # Requests per minute per client IP on /public/v1 and the portal search/screen pages.
     public_rate_limit: int = 120
+    # Fernet key(s) that encrypt secrets at rest (webhook secrets, the generated receipt key):
+    # comma-separated, the first encrypts, all decrypt (rotation). Or a file, one a line.
+    # Neither: stored in plaintext, with a warning (the development default).
+    secrets_key: str = ""
+    secrets_key_file: str = ""
     # HMAC key for signed screening receipts; generated per database when empty.
     receipt_secret: str = ""
     # Ed25519 private key (PEM) that signs audit checkpoints; kept outside the database

@@ -85,7 +85,7 @@ class Webhook(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
     url: str = Field(max_length=2000)
-    secret: str = Field(max_length=200)
+    secret: str = Field(max_length=512)  # stored encrypted: service/security/secrets.py
     events: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
     region: str | None = Field(default=None, max_length=6)
     watchlist_id: int | None = Field(default=None, foreign_key="watchlist.id")
