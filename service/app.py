@@ -16,6 +16,7 @@ from service.http.bodylimit import BodyLimitMiddleware
 from service.http.idempotency import IdempotencyMiddleware
 from service.http.observability import Metrics, RequestContextMiddleware, configure_logging, log
 from service.http.ratelimit import PublicRateLimitMiddleware
+from service.http.security_headers import SecurityHeadersMiddleware
 from service.jobs.runner import start_in_app, stop_in_app
 from service.routers import all_routers
 from service.settings import Settings
@@ -69,4 +70,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(PublicRateLimitMiddleware, per_minute=settings.public_rate_limit)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: also on the 500/503 above
     return app
