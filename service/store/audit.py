@@ -83,11 +83,13 @@ async def verify(
     `extra` (copies another party kept). A stored checkpoint counts only when signed by
     `trusted_key_id` (the registry's key) if one is given; `extra` ones are the caller's own
     copies and count when their signature holds."""
+    # Checkpoints first, then the ledger: on PostgreSQL each read is its own snapshot, and a
+    # checkpoint signed in between must not look like one beyond the chain's end.
+    stored = await list_checkpoints(session)
     ledger_row = (
         await session.execute(text("SELECT audit_seq, audit_head FROM ledger WHERE id = 1"))
     ).one()
     length, head = int(ledger_row.audit_seq), str(ledger_row.audit_head)
-    stored = await list_checkpoints(session)
     candidates = [(cp, True) for cp in stored] + [(cp, False) for cp in extra]
     wanted = {cp.seq for cp, _ in candidates}
     broken: list[Break] = []
@@ -100,7 +102,13 @@ async def verify(
     expected, prev = 1, ledger.GENESIS_HASH  # prev: the previous entry's stored hash
     last_hash = ledger.GENESIS_HASH
     while True:
-        stmt = select(_COLUMNS).where(_COLUMNS.seq >= expected).order_by(_COLUMNS.seq).limit(chunk)
+        # up to the ledger's length: entries committed after it was read are not judged
+        stmt = (
+            select(_COLUMNS)
+            .where(_COLUMNS.seq >= expected, _COLUMNS.seq <= length)
+            .order_by(_COLUMNS.seq)
+            .limit(chunk)
+        )
         rows = (await session.execute(stmt)).mappings().all()
         for row in rows:
             seq = int(row["seq"])
@@ -110,13 +118,10 @@ async def verify(
                 report(seq, "prev_hash is not the previous entry's hash")
             if ledger.chain_hash(row["prev_hash"], dict(row)) != row["hash"]:
                 report(seq, "hash does not match the entry's content")
-            if seq > length:
-                report(seq, "entry beyond the ledger's length")
             prev = row["hash"]
             if seq in wanted:
                 hashes_at[seq] = prev
-            if seq <= length:
-                last_hash = prev
+            last_hash = prev
             expected = seq + 1
         if len(rows) < chunk:
             break
