@@ -9,8 +9,12 @@ operating system or the database server drops the moment that process dies:
   gone — a retry after a crash runs at once instead of waiting out a lease.
 * SQLite (one host by construction): a POSIX byte-range lock on ``<database>.inflight``, one
   byte per key at an offset hashed from it. The kernel drops a dead process's locks.
-  POSIX locks belong to the process, so duplicates within this process are caught by an
-  in-process set first (the PostgreSQL path needs it too: cheaper than a round trip).
+  POSIX locks belong to the process, not to a descriptor — a second lock on the same byte
+  from this process succeeds, and closing any descriptor of the file drops them all — so
+  the process keeps one descriptor per lock file and the set of bytes it holds, shared by
+  every :class:`InFlight` on that file (tests and the CLI open several databases).
+  Duplicates within one instance are caught by an in-instance set first (cheaper than a
+  round trip on PostgreSQL).
 
 The lock connections come from an engine of their own: with the request's pool full of
 requests each holding a lock, taking the lock from that same pool could wait forever.
@@ -18,7 +22,6 @@ requests each holding a lock, taking the lock from that same pool could wait for
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import fcntl
 import hashlib
@@ -34,6 +37,16 @@ _UNLOCK_SQL = text("SELECT pg_advisory_unlock(:k)")
 # Room for the SQLite lock offsets: collisions only make two unrelated keys that are in
 # flight at the same moment wait for each other (409), never share an answer.
 _OFFSET_SPACE = 1 << 40
+
+
+@dataclass(slots=True)
+class _LockFile:
+    fd: int
+    held: set[int]
+
+
+# Process-wide by nature (see the module docstring): path -> its open lock file.
+_LOCK_FILES: dict[str, _LockFile] = {}
 
 
 def _digest(agency_id: int, key: str) -> bytes:
@@ -52,6 +65,7 @@ class Hold:
     ident: tuple[int, str]
     conn: AsyncConnection | None = None
     offset: int | None = None
+    path: str | None = None
 
 
 @dataclass(slots=True)
@@ -60,8 +74,6 @@ class InFlight:
     is_sqlite: bool
     _local: set[tuple[int, str]] = field(default_factory=set)
     _engine: AsyncEngine | None = None
-    _fd: int | None = None
-    _guard: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def acquire(self, agency_id: int, key: str) -> Hold | None:
         """The lock for the key, or None while a live request (here or elsewhere) has it."""
@@ -91,17 +103,14 @@ class InFlight:
                 finally:
                     with contextlib.suppress(Exception):
                         await hold.conn.close()
-            elif hold.offset is not None and self._fd is not None:
-                fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, hold.offset)
+            elif hold.offset is not None and hold.path is not None:
+                _unlock_byte(hold.path, hold.offset)
         finally:
             self._local.discard(hold.ident)
 
     async def dispose(self) -> None:
         if self._engine is not None:
             await self._engine.dispose()
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
 
     async def _postgres(self, ident: tuple[int, str]) -> Hold | None:
         if self._engine is None:
@@ -124,15 +133,41 @@ class InFlight:
         path = _sqlite_path(self.url)
         if path is None:  # in-memory database: one process by definition
             return Hold(ident)
-        async with self._guard:
-            if self._fd is None:
-                self._fd = os.open(f"{path}.inflight", os.O_RDWR | os.O_CREAT, 0o600)
         offset = int.from_bytes(_digest(*ident)[:8], "big") % _OFFSET_SPACE
-        try:
-            fcntl.lockf(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
-        except OSError:  # EAGAIN/EACCES: another live process holds it
-            return None
-        return Hold(ident, offset=offset)
+        return Hold(ident, offset=offset, path=path) if _lock_byte(path, offset) else None
+
+
+def _lock_byte(path: str, offset: int) -> bool:
+    lock_file = _LOCK_FILES.get(path)
+    if lock_file is None:
+        fd = os.open(f"{path}.inflight", os.O_RDWR | os.O_CREAT, 0o600)
+        lock_file = _LOCK_FILES[path] = _LockFile(fd, set())
+    if offset in lock_file.held:  # this process already holds it
+        return False
+    try:
+        fcntl.lockf(lock_file.fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, offset)
+    except OSError:  # EAGAIN/EACCES: another live process holds it
+        _close_if_idle(path)
+        return False
+    lock_file.held.add(offset)
+    return True
+
+
+def _unlock_byte(path: str, offset: int) -> None:
+    lock_file = _LOCK_FILES.get(path)
+    if lock_file is None or offset not in lock_file.held:
+        return
+    fcntl.lockf(lock_file.fd, fcntl.LOCK_UN, 1, offset)
+    lock_file.held.discard(offset)
+    _close_if_idle(path)
+
+
+def _close_if_idle(path: str) -> None:
+    """Closing drops every lock of this process on the file: only when none is held."""
+    lock_file = _LOCK_FILES.get(path)
+    if lock_file is not None and not lock_file.held:
+        del _LOCK_FILES[path]
+        os.close(lock_file.fd)
 
 
 def _sqlite_path(url: str) -> str | None:

@@ -237,3 +237,29 @@ async def test_retry_after_the_server_was_killed_runs_at_once(
         again = await client.post("/v1/_test/work", json={"n": 1}, headers=h)
         assert again.headers["idempotent-replayed"] == "true"
         assert again.json() == {"done": {"n": 1}}
+
+
+async def test_two_databases_in_one_process_see_each_others_in_flight_keys(
+    settings: Settings,
+) -> None:
+    """Several Database objects on one database in one process (the CLI, tests) share the
+    in-flight locks: POSIX locks are per process, and closing one descriptor of the lock
+    file would drop them all."""
+    a, b = Database(settings), Database(settings)
+    try:
+        held = await a.inflight.acquire(1, "k")
+        assert held is not None
+        assert await b.inflight.acquire(1, "k") is None
+        await b.dispose()
+        b = Database(settings)
+        assert await b.inflight.acquire(1, "k") is None  # a's lock survived b's disposal
+        other = await b.inflight.acquire(1, "another key")
+        assert other is not None
+        await b.inflight.release(other)
+        await a.inflight.release(held)
+        again = await b.inflight.acquire(1, "k")
+        assert again is not None
+        await b.inflight.release(again)
+    finally:
+        await a.dispose()
+        await b.dispose()
