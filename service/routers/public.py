@@ -137,7 +137,8 @@ async def export(
 ) -> Response:
     """For agencies that mirror the list offline: every public entry with its `status`, or
     with `since` the changes from that date on (an empty delta still has the header row).
-    Columns are exactly the public fields."""
+    Columns are exactly the public fields; a removed entry fills only its removal record
+    (Order 44 Art.18)."""
     version = await feed.dataset_version(session)
     rows = await public.export_rows(session, today=today, since=since)
     if format == "json":
@@ -146,7 +147,7 @@ async def export(
                 "generated_on": today.isoformat(),
                 "since": since.isoformat() if since else None,
                 "dataset_version": version,
-                "fields": list(public.PUBLIC_FIELDS),
+                "fields": list(public.EXPORT_FIELDS),
                 "items": rows,
             }
         )
@@ -167,18 +168,20 @@ async def export(
 
 def _csv(rows: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=public.PUBLIC_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=public.EXPORT_FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in rows)
+    writer.writerows(
+        {k: ("" if r.get(k) is None else r[k]) for k in public.EXPORT_FIELDS} for r in rows
+    )
     return out.getvalue().encode()
 
 
 def _xlsx(rows: list[dict[str, Any]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("blacklist")
-    sheet.append(list(public.PUBLIC_FIELDS))
+    sheet.append(list(public.EXPORT_FIELDS))
     for r in rows:
-        sheet.append([r[k] for k in public.PUBLIC_FIELDS])
+        sheet.append([r.get(k) for k in public.EXPORT_FIELDS])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
