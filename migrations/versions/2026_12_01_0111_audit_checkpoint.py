@@ -1,7 +1,7 @@
 """audit checkpoints: signed heads of the audit hash chain
 
 Revision ID: 20261201_audit_checkpoint
-Revises: 0002
+Revises: 20261201_bl44
 Create Date: 2026-12-01 15:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261201_audit_checkpoint"
-down_revision: str | None = "0002"
+down_revision: str | None = "20261201_bl44"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
