@@ -18,6 +18,7 @@ from service.http.idempotency import IdempotencyMiddleware
 from service.http.observability import Metrics, RequestContextMiddleware, configure_logging, log
 from service.http.proxies import TrustedProxyMiddleware, parse_trusted
 from service.http.ratelimit import PublicRateLimitMiddleware
+from service.http.security_headers import SecurityHeadersMiddleware
 from service.jobs.runner import start_in_app, stop_in_app
 from service.replica import ReplicaFallbackMiddleware
 from service.routers import all_routers
@@ -57,6 +58,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     app.state.settings = settings
     app.state.db = Database(settings)
+    if not app.state.db.secrets.enabled:
+        log.warning(
+            "secrets at rest are stored unencrypted: set QCREDIT_SECRETS_KEY or "
+            "QCREDIT_SECRETS_KEY_FILE (qcredit secrets keygen), then run qcredit secrets rotate"
+        )
     app.state.clock = clock or Clock()
     app.state.metrics = Metrics()
     app.state.principals = PrincipalCache(settings.auth_cache_seconds, app.state.clock)
@@ -78,8 +84,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         key_prefix=settings.redis_key_prefix,
     )
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
-    # outermost: everything inside sees the real client (or the socket peer)
+    # outside the rate limit and the logs: they see the real client (or the socket peer)
     app.add_middleware(TrustedProxyMiddleware, trusted=parse_trusted(settings.trusted_proxies))
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: also on the 500/503 above
     return app
 
 

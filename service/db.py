@@ -8,11 +8,14 @@ and read sessions with a plain (deferred) BEGIN. PostgreSQL needs neither.
 from __future__ import annotations
 
 import re
+import socket
+import sqlite3
 import uuid
 from typing import Any
 
 import asyncpg
 import orjson
+import sqlalchemy.exc
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -23,7 +26,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from service.http.inflight import InFlight
 from service.replica import Replica, parse_lsn
+from service.security.secrets import SecretBox
 from service.settings import Settings
 
 _WRITE_OPTION = "qcredit_write"
@@ -119,6 +124,40 @@ _LOST_CONNECTION = (
 )
 
 
+_UNAVAILABLE = (
+    ConnectionError,  # refused, reset, aborted
+    TimeoutError,
+    socket.gaierror,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    sqlalchemy.exc.TimeoutError,  # no pooled connection came free in time
+)
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file", "disk i/o error")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the database cannot be reached right now —
+    an outage to answer with 503 and Retry-After, not a bug to answer with 500."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _UNAVAILABLE):
+            return True
+        if isinstance(current, sqlalchemy.exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, sqlite3.OperationalError) and any(
+            m in str(current).lower() for m in _SQLITE_UNAVAILABLE
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 async def driver_of(conn: AsyncConnection | AsyncSession) -> Any:
     """The driver's own connection (asyncpg or aiosqlite) under ``conn`` — for a session,
     under its connection, inside its transaction — for driver-level SQL on hot paths."""
@@ -193,6 +232,8 @@ class Database:
         self.write_sessions = async_sessionmaker(
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
+        self.inflight = InFlight(self.url, self.is_sqlite)  # Idempotency-Key owners
+        self.secrets = SecretBox.from_config(settings.secrets_key, settings.secrets_key_file)
 
     def session(self, *, write: bool) -> AsyncSession:
         return (self.write_sessions if write else self.read_sessions)()
@@ -236,6 +277,7 @@ class Database:
                 return await _pg_row(conn, sql, params, self.pgbouncer)
 
     async def dispose(self) -> None:
+        await self.inflight.dispose()
         await self.engine.dispose()
         if self.replica is not None:
             await self.replica.dispose()

@@ -19,11 +19,14 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
+import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.http.observability import log
+# the service's logger by name: importing it from http.observability would import db.py back
+log = structlog.get_logger("qcredit")
+
 
 _RETRYABLE = frozenset({"GET", "HEAD"})
 ON_REPLICA = "read_on_replica"  # request state flag set when a read runs on the replica

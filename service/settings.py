@@ -46,8 +46,18 @@ class Settings(BaseSettings):
     read_database_url: str = ""
     # A replica further behind than this many seconds is bypassed (reads go to the primary).
     max_replica_lag: float = 10.0
+    # Fernet key(s) that encrypt secrets at rest (webhook secrets, the generated receipt key):
+    # comma-separated, the first encrypts, all decrypt (rotation). Or a file, one a line.
+    # Neither: stored in plaintext, with a warning (the development default).
+    secrets_key: str = ""
+    secrets_key_file: str = ""
     # HMAC key for signed screening receipts; generated per database when empty.
     receipt_secret: str = ""
+    # Ed25519 private key (PEM) that signs audit checkpoints; kept outside the database
+    # (`qcredit audit keygen FILE`). Empty: no checkpoints are signed.
+    audit_signing_key_file: str = ""
+    # Minutes between signed checkpoints of the audit head (background job; 0: never).
+    audit_checkpoint_minutes: int = 60
     webhook_allow_private: bool = False
     run_background: bool = True
     # Automatically apply migrations when `serve` starts on the embedded SQLite default.

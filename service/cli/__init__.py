@@ -10,6 +10,7 @@ from service.cli.listings import import_listings_command
 from service.cli.recompute import recompute
 from service.cli.records import import_command
 from service.cli.report import report_app
+from service.cli.secrets import secrets_app
 from service.cli.server import bench, migrate, serve
 from service.cli.sharing import audit_app, worker_command
 
@@ -25,6 +26,7 @@ app.command("import")(import_command)
 app.command("import-listings")(import_listings_command)
 app.command("worker")(worker_command)
 app.add_typer(audit_app, name="audit")
+app.add_typer(secrets_app, name="secrets")
 app.add_typer(report_app, name="report")
 app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},

@@ -131,19 +131,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return problem_response(problem, headers)
 
 
-async def _unexpected(_: Request, exc: Exception) -> Response:
-    log.exception("unhandled error", error=type(exc).__name__)
-    problem = Problem(
-        type=PROBLEM_BASE + "internal",
-        title="Internal error",
-        status=500,
-        detail="an unexpected error occurred; it has been logged with the request id",
-    )
-    return problem_response(problem)
-
-
 def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
+    # Other exceptions: observability.RequestContextMiddleware logs and answers them (500,
+    # or 503 when the database is unreachable) inside the request id's scope.

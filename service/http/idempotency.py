@@ -2,12 +2,14 @@
 (present or future) gets it without doing anything.
 
 Keys are scoped per agency (resolved from the bearer key). The first request with a key
-stores it `in_flight` (committed at once, so concurrent duplicates see it), runs, and stores
-the final status, headers and body; a repeat with the same method, path and body gets the
-stored response with `Idempotent-Replayed: true`. The same key with another request is a 422
-(`idempotency-key-reuse`); a repeat while the first still runs is a 409
-(`idempotency-in-flight`). 5xx responses are not stored, so the client may retry. Keys are
-honoured for 24 hours; the background runner prunes older ones.
+takes the key's in-flight lock (:mod:`service.http.inflight`: held by its live process, dropped
+by the database server or the kernel when that process dies), stores the key with its
+request hash, runs, and stores the final status, headers and body; a repeat with the same
+method, path and body gets the stored response with `Idempotent-Replayed: true`. The same
+key with another request is a 422 (`idempotency-key-reuse`); a repeat while the first still
+runs is a 409 (`idempotency-in-flight`). A key whose request died with its process has no
+lock holder, so its retry runs at once. 5xx responses are not stored, so the client may
+retry. Keys are honoured for 24 hours; the background runner prunes older ones.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,10 +40,6 @@ from service.errors import (
 from service.models import IdempotencyKey
 
 TTL = timedelta(hours=24)
-# An in-flight key older than this belongs to a request whose server died before storing the
-# outcome; it may be taken over (no request runs this long: the body limit and DB timeouts
-# bound it).
-IN_FLIGHT_LEASE = timedelta(minutes=10)
 MAX_KEY_LENGTH = 200
 # not replayed: recomputed for the replay or added by outer middleware
 _SKIP_HEADERS = frozenset({"content-length", "date", "server", "x-request-id"})
@@ -101,14 +98,19 @@ class IdempotencyMiddleware:
         )
         request_hash = hashlib.sha256(f"POST {target}\n".encode() + body).hexdigest()
 
-        outcome = await _begin(db, agency_id, key, request_hash, clock.now())
-        if isinstance(outcome, AppError):
-            await _send_problem(send, outcome)
-            return
-        if isinstance(outcome, _Stored):
-            await _replay(send, outcome)
-            return
-        await self._run(scope, receive, send, body, db, agency_id, key)
+        hold = await db.inflight.acquire(agency_id, key)
+        try:
+            outcome = await _begin(db, agency_id, key, request_hash, clock.now(), held=hold)
+            if isinstance(outcome, AppError):
+                await _send_problem(send, outcome)
+                return
+            if isinstance(outcome, _Stored):
+                await _replay(send, outcome)
+                return
+            await self._run(scope, receive, send, body, db, agency_id, key)
+        finally:
+            if hold is not None:
+                await asyncio.shield(db.inflight.release(hold))
 
     async def _run(
         self,
@@ -182,57 +184,52 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 async def _begin(
-    db: Database, agency_id: int, key: str, request_hash: str, now: datetime
+    db: Database,
+    agency_id: int,
+    key: str,
+    request_hash: str,
+    now: datetime,
+    *,
+    held: object | None,
 ) -> _Stored | AppError | None:
-    """None: this request owns the key and runs. Otherwise what to answer instead."""
-    for _ in range(2):  # a concurrent first insert of the same key makes us look again
-        async with db.session(write=True) as session:
-            row = await session.get(
-                IdempotencyKey, (agency_id, key), with_for_update=not db.is_sqlite
+    """None: this request owns the key and runs. Otherwise what to answer instead.
+
+    `held` is this request's in-flight lock, or None when a live request holds it."""
+    async with db.session(write=True) as session:
+        row = await session.get(IdempotencyKey, (agency_id, key))
+        if row is not None and row.created_at <= now - TTL:
+            await session.delete(row)
+            await session.flush()
+            row = None
+        if row is not None and row.request_hash != request_hash:
+            return ValidationFailed(
+                "this Idempotency-Key was used with a different request; "
+                "use a new key for a new request",
+                rule="idempotency-key-reuse",
             )
-            if row is not None and not _expired(row, now):
-                if row.request_hash != request_hash:
-                    return ValidationFailed(
-                        "this Idempotency-Key was used with a different request; "
-                        "use a new key for a new request",
-                        rule="idempotency-key-reuse",
-                    )
-                if row.state != "done":
-                    return Conflict(
-                        "a request with this Idempotency-Key is still being processed",
-                        rule="idempotency-in-flight",
-                        headers={"Retry-After": "1"},
-                    )
-                return _Stored(
-                    row.response_status or 200,
-                    dict(row.response_headers),
-                    row.response_body or b"",
-                )
-            if row is not None:
-                await session.delete(row)
-                await session.flush()
+        if row is not None and row.state == "done":
+            return _Stored(
+                row.response_status or 200, dict(row.response_headers), row.response_body or b""
+            )
+        if held is None:
+            return _in_flight()
+        if row is None:
             session.add(
                 IdempotencyKey(
                     agency_id=agency_id, key=key, request_hash=request_hash, created_at=now
                 )
             )
-            try:
-                await session.commit()
-            except IntegrityError:
-                await session.rollback()
-                continue
-            return None
+        # else: an in-flight row nobody holds: its request died with its process; take over
+        await session.commit()
+        return None
+
+
+def _in_flight() -> Conflict:
     return Conflict(
         "a request with this Idempotency-Key is still being processed",
         rule="idempotency-in-flight",
         headers={"Retry-After": "1"},
     )
-
-
-def _expired(row: IdempotencyKey, now: datetime) -> bool:
-    if row.created_at <= now - TTL:
-        return True
-    return row.state != "done" and row.created_at <= now - IN_FLIGHT_LEASE
 
 
 async def _finish(db: Database, agency_id: int, key: str, stored: _Stored) -> None:

@@ -15,6 +15,9 @@ import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.db import database_unavailable
+from service.errors import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 
 
@@ -101,8 +104,42 @@ class Metrics:
         )
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def _failure_problem(unavailable: bool) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    if unavailable:
+        status, slug, title = 503, "unavailable", "Service unavailable"
+        detail = "the database cannot be reached right now; retry after a few seconds"
+        extra = [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())]
+    else:
+        status, slug, title = 500, "internal", "Internal error"
+        detail = "an unexpected error occurred; it has been logged with the request id"
+        extra = []
+    body = orjson.dumps(
+        {
+            "type": PROBLEM_BASE + slug,
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "errors": [],
+        }
+    )
+    headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+        *extra,
+    ]
+    return status, body, headers
+
+
 class RequestContextMiddleware:
-    """Request id, access log and metrics for every HTTP request (pure ASGI: no buffering)."""
+    """Request id, access log and metrics for every HTTP request (pure ASGI: no buffering).
+
+    It is also the error boundary: an exception nothing else handled is logged here, while
+    the request id is still set (so the log line names it, with the traceback), and
+    answered here, so the 500 — or the 503 with ``Retry-After`` when the database is
+    unreachable — carries ``X-Request-ID`` like every other response."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
@@ -112,18 +149,19 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        incoming = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")[:64]
         request_id = incoming or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         status = 500
         started = time.perf_counter()
+        response_started = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_started = True
                 message.setdefault("headers", [])
                 message["headers"] = [
                     *message["headers"],
@@ -136,6 +174,20 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            unavailable = database_unavailable(exc)
+            log.error(
+                "database unavailable" if unavailable else "unhandled error",
+                error=type(exc).__name__,
+                exc_info=exc,
+            )
+            if response_started:
+                return  # a streamed body broke off: nothing more can be said
+            status_code, body, headers = _failure_problem(unavailable)
+            await send_wrapper(
+                {"type": "http.response.start", "status": status_code, "headers": headers}
+            )
+            await send_wrapper({"type": "http.response.body", "body": body})
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")

@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import hmac
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import httpx
@@ -22,6 +22,7 @@ from service.http.observability import log
 from service.jobs.runtime import Job, Runtime
 from service.models import Event
 from service.security import ssrf
+from service.security.secrets import SecretsKeyError
 from service.store import ledger
 from service.store.sharing import deliveries as store
 
@@ -139,6 +140,11 @@ class Dispatcher:
         return len(claimed)
 
     async def _attempt(self, claimed: store.Claimed, gate: asyncio.Semaphore) -> store.Outcome:
+        try:  # stored encrypted (service/security/secrets.py)
+            claimed = replace(claimed, secret=self.runtime.db.secrets.open(claimed.secret))
+        except SecretsKeyError as err:
+            log.error("webhook secret unreadable", webhook=claimed.webhook_id, error=str(err))
+            return store.Outcome(ok=False, error=f"secret unreadable: {err}")
         async with gate:
             return await send(
                 self._client(), claimed, allow_private=self.runtime.settings.webhook_allow_private

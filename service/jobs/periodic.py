@@ -15,7 +15,8 @@ from sqlmodel import col
 from service.http.observability import log
 from service.jobs.runtime import Job, Runtime
 from service.models import IdempotencyKey, RegistrySetting, WebhookDelivery
-from service.store import ledger
+from service.security import checkpoints
+from service.store import audit, ledger
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 DELIVERY_LOG_TTL = timedelta(days=30)
@@ -100,6 +101,20 @@ async def recompute_grades(rt: Runtime) -> None:
 
     summary = await recompute(rt.db, today=rt.clock.today(), trigger="daily")
     log.info("daily recompute", enterprises=summary.enterprises, changed=summary.changed)
+
+
+def audit_checkpoint_work(key_file: str) -> JobWork:
+    """Sign the audit head when it moved since the last checkpoint."""
+
+    async def work(session: AsyncSession, now: datetime, _today: date) -> bool:
+        key = checkpoints.configured_key(key_file)
+        if key is not None:
+            cp, made = await audit.make_checkpoint(session, key, now)
+            if made:
+                log.info("audit checkpoint signed", seq=cp.seq, head=cp.head)
+        return False
+
+    return work
 
 
 async def prune_idempotency_keys(session: AsyncSession, now: datetime, _today: date) -> bool:

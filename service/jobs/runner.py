@@ -11,6 +11,7 @@ from typing import Any
 from service.http.observability import log
 from service.jobs.dispatcher import Dispatcher, OutboxSignal
 from service.jobs.periodic import (
+    audit_checkpoint_work,
     claimed,
     exclusive,
     prune_delivery_log,
@@ -22,14 +23,24 @@ from service.jobs.runtime import Job, Runtime
 from service.settings import Settings
 
 
-def default_jobs(dispatcher: Dispatcher, outbox: asyncio.Event) -> list[Job]:
-    return [
+def default_jobs(
+    dispatcher: Dispatcher, outbox: asyncio.Event, settings: Settings | None = None
+) -> list[Job]:
+    jobs = [
         dispatcher.job(wake=outbox),
         exclusive("idempotency.prune", timedelta(hours=1), prune_idempotency_keys),
         exclusive("webhooks.prune_log", timedelta(days=1), prune_delivery_log),
         exclusive("blacklist.expiry", timedelta(hours=1), record_blacklist_expiries),
         claimed("grades.recompute", timedelta(days=1), recompute_grades),
     ]
+    if settings and settings.audit_signing_key_file and settings.audit_checkpoint_minutes > 0:
+        every = timedelta(minutes=settings.audit_checkpoint_minutes)
+        jobs.append(
+            exclusive(
+                "audit.checkpoint", every, audit_checkpoint_work(settings.audit_signing_key_file)
+            )
+        )
+    return jobs
 
 
 class Runner:
@@ -40,7 +51,11 @@ class Runner:
         self.runtime = runtime
         self.dispatcher = Dispatcher(runtime)
         self.outbox = asyncio.Event()
-        self.jobs = jobs if jobs is not None else default_jobs(self.dispatcher, self.outbox)
+        self.jobs = (
+            jobs
+            if jobs is not None
+            else default_jobs(self.dispatcher, self.outbox, runtime.settings)
+        )
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._signal: OutboxSignal | None = None

@@ -13,6 +13,7 @@ from service.models.record import CreditRecord
 from service.models.reference import CalendarDay, CatalogCategory, RegistrySetting, StoredRuleSet
 from service.models.review import ClassificationReview
 from service.models.sharing import (
+    AuditCheckpoint,
     AuditEntry,
     Event,
     IdempotencyKey,
@@ -29,6 +30,7 @@ __all__ = [
     "Announcement",
     "AnnouncementItem",
     "ApiKey",
+    "AuditCheckpoint",
     "AuditEntry",
     "BlacklistEntry",
     "BlacklistTransition",

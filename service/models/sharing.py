@@ -51,6 +51,19 @@ class AuditEntry(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed head of the audit chain (service/security/checkpoints.py); one per length."""
+
+    __tablename__ = "audit_checkpoint"
+
+    seq: int = Field(sa_column=Column(BigIntId, primary_key=True, autoincrement=False))
+    head: str = Field(max_length=64)
+    signed_at: str = Field(max_length=40)  # exactly the signed text
+    key_id: str = Field(max_length=16)
+    public_key: str = Field(max_length=64)
+    signature: str = Field(max_length=128)
+
+
 class IdempotencyKey(SQLModel, table=True):
     __tablename__ = "idempotency_key"
 
@@ -72,7 +85,7 @@ class Webhook(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
     url: str = Field(max_length=2000)
-    secret: str = Field(max_length=200)
+    secret: str = Field(max_length=512)  # stored encrypted: service/security/secrets.py
     events: list[str] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
     region: str | None = Field(default=None, max_length=6)
     watchlist_id: int | None = Field(default=None, foreign_key="watchlist.id")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from service.auth import Scope
 from service.credit.codes import CodeError, try_parse
-from service.deps import PrincipalDep, SessionDep, require
-from service.errors import Forbidden, ValidationFailed, problem_responses
+from service.deps import NowDep, PrincipalDep, SessionDep, SettingsDep, require
+from service.errors import Conflict, Forbidden, ValidationFailed, problem_responses
 from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
-from service.schemas.sharing import AuditEntryOut, AuditPage, AuditVerifyOut
+from service.schemas.sharing import AuditEntryOut, AuditPage, AuditVerifyOut, CheckpointOut
+from service.security import checkpoints
 from service.store import audit
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -19,16 +20,48 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 @router.get(
     "/verify",
-    summary="Recompute the audit hash chain",
+    summary="Recompute the audit hash chain and check it against the signed checkpoints",
     response_model=AuditVerifyOut,
     response_model_exclude_none=True,
     responses=problem_responses(Forbidden),
     dependencies=[require(Scope.ADMIN)],
 )
-async def verify_chain(session: SessionDep) -> AuditVerifyOut:
-    """`ok` is false when an entry was edited or deleted; `first_bad` is the seq of the
-    first entry that is missing or does not chain (`reason` says which)."""
-    return AuditVerifyOut(**(await audit.verify(session)).as_json())
+async def verify_chain(session: SessionDep, settings: SettingsDep) -> AuditVerifyOut:
+    """`ok` is false when an entry was edited or deleted, or when the chain no longer
+    agrees with a signed checkpoint (rewritten and re-hashed, or truncated); `broken` lists
+    every broken link, `first_bad` is the lowest seq among them (`reason` says why)."""
+    trusted = checkpoints.configured_key_id(settings.audit_signing_key_file)
+    verdict = await audit.verify(session, trusted_key_id=trusted)
+    return AuditVerifyOut(**verdict.as_json())
+
+
+@router.post(
+    "/checkpoints",
+    summary="Sign a checkpoint of the audit head now",
+    status_code=201,
+    response_model=CheckpointOut,
+    responses={
+        200: {"description": "The head has not moved: the existing checkpoint"},
+        **problem_responses(Forbidden, Conflict),
+    },
+    dependencies=[require(Scope.ADMIN)],
+)
+async def sign_checkpoint(
+    session: SessionDep, settings: SettingsDep, now: NowDep, response: Response
+) -> CheckpointOut:
+    """Signs `(seq, head)` with the key in `QCREDIT_AUDIT_SIGNING_KEY_FILE`, stores it and
+    publishes it as an `audit.checkpoint` change-feed event and at
+    `/public/v1/audit/checkpoint`. The background job does the same periodically."""
+    key = checkpoints.configured_key(settings.audit_signing_key_file)
+    if key is None:
+        raise Conflict(
+            "no audit signing key is configured (QCREDIT_AUDIT_SIGNING_KEY_FILE)",
+            rule="audit-signing-key",
+        )
+    cp, made = await audit.make_checkpoint(session, key, now)
+    if not made:
+        response.status_code = 200
+    return CheckpointOut(**cp.as_json())
 
 
 @router.get(

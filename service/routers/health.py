@@ -13,7 +13,7 @@ from sqlalchemy import text
 from service.db import Database
 from service.deps import TodayDep
 from service.errors import AppError
-from service.http.observability import Metrics, log
+from service.http.observability import RETRY_AFTER_SECONDS, Metrics, log
 from service.store import calendar
 
 router = APIRouter(tags=["operations"])
@@ -80,7 +80,10 @@ async def readyz(request: Request, today: TodayDep) -> ReadyOut:
         async with db.engine.connect() as conn:
             await conn.execute(text("SELECT event_seq FROM ledger WHERE id = 1"))
     except Exception as err:
-        raise NotReady(f"database not ready: {type(err).__name__}") from err
+        raise NotReady(
+            f"database not ready: {type(err).__name__}",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        ) from err
     async with db.session(write=False) as session:
         cov = await calendar.calendar_coverage(session, today)
     out = ReadyOut(

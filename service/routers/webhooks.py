@@ -5,10 +5,10 @@ from __future__ import annotations
 import binascii
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Response
+from fastapi import APIRouter, Body, Path, Request, Response
 
 from service.auth import Scope
-from service.deps import NowDep, PrincipalDep, SessionDep, SettingsDep, require
+from service.deps import NowDep, PrincipalDep, SessionDep, SettingsDep, get_db, require
 from service.errors import FieldError, Forbidden, NotFound, ValidationFailed, problem_responses
 from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.jobs.dispatcher import signing_key
@@ -84,6 +84,7 @@ def _check_secret(secret: str) -> None:
     responses=problem_responses(ValidationFailed, Forbidden, NotFound),
 )
 async def create_webhook(
+    request: Request,
     body: WebhookIn,
     session: SessionDep,
     principal: PrincipalDep,
@@ -107,7 +108,7 @@ async def create_webhook(
         session,
         principal,
         url=body.url,
-        secret=body.secret,
+        secret=get_db(request).secrets.seal(body.secret),
         events=body.events,
         region=body.region,
         watchlist_id=body.watchlist_id,

@@ -11,6 +11,7 @@ from service.schemas.fields import CheckedModel, IsoDate
 
 T = TypeVar("T")
 
+
 class StrictModel(CheckedModel):
     """Request bodies: unknown fields are an error, not silently dropped; strings carry no
     control characters (:mod:`service.schemas.fields`)."""

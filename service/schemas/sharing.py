@@ -158,6 +158,24 @@ class AuditPage(BaseModel):
     next_cursor: str | None
 
 
+class CheckpointOut(BaseModel):
+    """A signed head of the audit chain (Ed25519 over the canonical JSON of
+    `{"purpose": "qcredit.audit.checkpoint", "seq", "head", "signed_at", "key_id"}`)."""
+
+    alg: Literal["Ed25519"] = "Ed25519"
+    seq: int = Field(description="Entries in the chain when signed")
+    head: str = Field(description="Hash of entry `seq` (the head then)")
+    signed_at: str
+    key_id: str = Field(description="First 16 hex digits of sha256(raw public key)")
+    public_key: str = Field(description="Raw Ed25519 public key, base64")
+    signature: str = Field(description="Ed25519 signature, base64")
+
+
+class AuditBreakOut(BaseModel):
+    seq: int
+    reason: str
+
+
 class AuditVerifyOut(BaseModel):
     ok: bool
     length: int = Field(description="Entries checked")
@@ -166,3 +184,11 @@ class AuditVerifyOut(BaseModel):
         default=None, description="Seq of the first entry that is missing or does not chain"
     )
     reason: str | None = None
+    broken: list[AuditBreakOut] = Field(
+        default_factory=list,
+        description="Every broken link (missing, edited, rewritten or truncated), in seq order",
+    )
+    checkpoints_checked: int = 0
+    last_checkpoint: CheckpointOut | None = Field(
+        default=None, description="The newest signed checkpoint the chain agrees with"
+    )

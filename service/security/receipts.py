@@ -118,12 +118,12 @@ async def _stored_secret(db: Database) -> str:
     async with db.session(write=False) as session:
         row = await session.get(RegistrySetting, SETTING_KEY)
         if row is not None:
-            return row.value
+            return db.secrets.open(row.value)
     async with db.session(write=True) as session:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         created = await session.execute(
             insert(RegistrySetting)
-            .values(key=SETTING_KEY, value=secrets.token_hex(32))
+            .values(key=SETTING_KEY, value=db.secrets.seal(secrets.token_hex(32)))
             .on_conflict_do_nothing(index_elements=["key"])
         )
         # Another replica may have won the race: everyone signs with the stored value.
@@ -135,7 +135,7 @@ async def _stored_secret(db: Database) -> str:
         if getattr(created, "rowcount", 0):
             ledger.audit(session, "registry.receipt_secret.created", SETTING_KEY)
         await ledger.commit(session)
-        return str(value)
+        return db.secrets.open(str(value))
 
 
 async def secret(request: Request) -> bytes:

@@ -52,10 +52,24 @@ class Target:
         return host if self.port == default else f"{host}:{self.port}"
 
 
+# IPv6 ranges that reach IPv4 (or old local) space by translation or tunnelling, which
+# Python's `is_global` counts as global: NAT64 (RFC 6052, and RFC 8215 local-use) turns
+# 64:ff9b::10.0.0.1 into 10.0.0.1 at the gateway; 6to4 (2002::/16) embeds any IPv4 address;
+# IPv4-compatible addresses (::a.b.c.d, deprecated) likewise; site-local (fec0::/10,
+# deprecated) is private space. None is a legitimate webhook receiver: all are refused.
+_TRANSLATED_V6 = tuple(
+    ipaddress.IPv6Network(n)
+    for n in ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "::/96", "fec0::/10")
+)
+
+
 def is_public(address: IPAddress) -> bool:
     """True for globally routable unicast addresses only."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is loopback, whatever 3.11 says
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped  # ::ffff:127.0.0.1 is loopback, whatever 3.11 says
+        elif any(address in net for net in _TRANSLATED_V6):
+            return False
     return address.is_global and not address.is_multicast
 
 

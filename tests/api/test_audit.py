@@ -4,6 +4,7 @@ row, a deleted row, a truncated tail) over the API and the CLI."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,6 +14,8 @@ from typer.testing import CliRunner
 
 from service.auth import ALL_SCOPES
 from service.cli import app as cli_app
+from service.security import checkpoints
+from service.settings import Settings
 from tests.api._sharing import HEBEI, PANJIN, SHENYANG, put_enterprise
 
 
@@ -36,8 +39,22 @@ async def execute(app: Any, sql: str) -> None:
         await session.commit()
 
 
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """Every test here runs with an audit signing key (kept outside the database)."""
+    key = tmp_path / "audit-signing.pem"
+    checkpoints.write_signing_key(key)
+    return settings.model_copy(update={"audit_signing_key_file": str(key)})
+
+
 async def test_intact_chain_verifies(client: httpx.AsyncClient, national: Any) -> None:
-    assert await verify(client, national.headers) == {"ok": True, "length": 0, "head": "0" * 64}
+    assert await verify(client, national.headers) == {
+        "ok": True,
+        "length": 0,
+        "head": "0" * 64,
+        "broken": [],
+        "checkpoints_checked": 0,
+    }
     await write_some(client, national.headers)
     out = await verify(client, national.headers)
     assert out["ok"] is True

@@ -189,3 +189,77 @@ async def test_keys_expire_after_24_hours_and_are_pruned_once(
     finally:
         await other_db.dispose()
     assert await count(app, IdempotencyKey) == 1  # only "newest" is younger than 24 h
+
+
+async def test_retry_after_the_server_was_killed_runs_at_once(
+    app: Any, national: Any, database_url: str, tmp_path: Any
+) -> None:
+    """kill -9 a real server mid-request: the key's in-flight mark died with it, so the
+    retry (here, on another server) runs at once instead of a 409 for ten minutes."""
+    import signal
+
+    from tests.api._live import HANG_ENV, hang_router, live_server
+
+    marker = tmp_path / "entered"
+    h = keyed(national.headers, "crash-1")
+    env = {"QCREDIT_DATABASE_URL": database_url, HANG_ENV: str(marker)}
+    with live_server(env, tmp_path / "server.log") as (url, proc):
+        async with httpx.AsyncClient(base_url=url, timeout=30) as live:
+            first = asyncio.create_task(live.post("/v1/_test/work", json={"n": 1}, headers=h))
+            for _ in range(300):
+                if marker.exists() or first.done():
+                    break
+                await asyncio.sleep(0.05)
+            assert marker.exists(), "the request never reached the route"
+            # while that process lives, its lock holds, seen from this other process
+            app.include_router(hang_router(None))
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as other:
+                dup = await other.post("/v1/_test/work", json={"n": 1}, headers=h)
+            assert dup.status_code == 409, dup.text
+            assert dup.json()["rule"] == "idempotency-in-flight"
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+            try:
+                await first
+                raise AssertionError("the killed server answered")
+            except httpx.TransportError:
+                pass
+    async with app.state.db.session(write=False) as session:
+        row = await session.get(IdempotencyKey, (national.id, "crash-1"))
+        assert row is not None and row.state == "in_flight"  # what the dead request left
+
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        retry = await client.post("/v1/_test/work", json={"n": 1}, headers=h)
+        assert retry.status_code == 201, retry.text
+        assert retry.json() == {"done": {"n": 1}}
+        assert "idempotent-replayed" not in retry.headers
+        again = await client.post("/v1/_test/work", json={"n": 1}, headers=h)
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == {"done": {"n": 1}}
+
+
+async def test_two_databases_in_one_process_see_each_others_in_flight_keys(
+    settings: Settings,
+) -> None:
+    """Several Database objects on one database in one process (the CLI, tests) share the
+    in-flight locks: POSIX locks are per process, and closing one descriptor of the lock
+    file would drop them all."""
+    a, b = Database(settings), Database(settings)
+    try:
+        held = await a.inflight.acquire(1, "k")
+        assert held is not None
+        assert await b.inflight.acquire(1, "k") is None
+        await b.dispose()
+        b = Database(settings)
+        assert await b.inflight.acquire(1, "k") is None  # a's lock survived b's disposal
+        other = await b.inflight.acquire(1, "another key")
+        assert other is not None
+        await b.inflight.release(other)
+        await a.inflight.release(held)
+        again = await b.inflight.acquire(1, "k")
+        assert again is not None
+        await b.inflight.release(again)
+    finally:
+        await a.dispose()
+        await b.dispose()

@@ -235,3 +235,57 @@ async def test_html_pages_stay_out_of_the_openapi_schema(app: Any) -> None:
     paths = set(app.openapi()["paths"])
     assert not {"/", "/stats", "/screen", "/blacklist", "/regulator", "/static/{name}"} & paths
     assert {"/v1/reports/quality", "/v1/me"} <= paths
+
+
+async def test_pages_carry_a_strict_csp_and_hold_no_inline_code(
+    client: httpx.AsyncClient, national: Any, seeded: data.Seeded
+) -> None:
+    """Every page: a CSP allowing only this origin's own scripts and styles, and nothing in
+    the markup that such a policy would block (inline script, event handler attributes,
+    javascript: URLs, style attributes). Pages that hold a key cannot be framed."""
+    entry = f"/blacklist/{seeded.listed_code}"
+    for path in (*PUBLIC_PAGES, entry, *REGULATOR_PAGES):
+        r = await client.get(path)
+        assert r.status_code == 200, path
+        csp = r.headers["content-security-policy"]
+        directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+        assert directives["script-src"] == "'self'", path
+        assert directives["style-src"] == "'self'", path
+        assert "unsafe" not in csp and "http" not in csp, path
+        key_page = path.startswith("/regulator")
+        assert directives["frame-ancestors"] == ("'none'" if key_page else "'self'"), path
+        assert (r.headers.get("x-frame-options") == "DENY") is key_page, path
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+        html = r.text
+        for script in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S):
+            attrs, body = script
+            executable = 'type="application/json"' not in attrs
+            assert not (executable and body.strip()), f"{path}: inline script {body[:80]!r}"
+        assert not re.search(r"\son[a-z]+\s*=", html), f"{path}: inline event handler"
+        assert "javascript:" not in html.lower(), path
+        assert not re.search(r"\sstyle\s*=", html), f"{path}: inline style attribute"
+        assert "<style" not in html, path
+    # API answers are never sniffed into something else either
+    for r in (
+        await client.get("/v1/me", headers=national.headers),
+        await client.get("/public/v1/blacklist"),
+        await client.get("/v1/me"),  # 401
+    ):
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+        assert "content-security-policy" not in r.headers  # JSON: nothing to run
+
+
+async def test_the_html_report_gets_a_document_policy(
+    client: httpx.AsyncClient, national: Any, seeded: data.Seeded
+) -> None:
+    r = await client.get(
+        "/v1/reports/quality",
+        params={"region": "21", "year": 2026, "format": "html"},
+        headers=national.headers,
+    )
+    assert r.status_code == 200, r.text
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src" not in csp
+    assert "frame-ancestors 'none'" in csp

@@ -368,6 +368,16 @@ async def test_crud_and_validation(
         "http://[::ffff:127.0.0.1]/hook",
         "http://0.0.0.0/hook",
         "http://100.64.0.1/hook",
+        "http://[64:ff9b::7f00:1]/hook",  # NAT64 of 127.0.0.1
+        "http://[64:ff9b::808:808]/hook",  # NAT64 at all: the gateway is inside
+        "http://[64:ff9b:1::a00:1]/hook",  # local-use NAT64
+        "http://[2002:a00:1::1]/hook",  # 6to4 of 10.0.0.1
+        "http://[2002:808:808::1]/hook",  # 6to4 at all
+        "http://[::127.0.0.1]/hook",  # IPv4-compatible loopback
+        "http://[::10.0.0.1]/hook",  # IPv4-compatible private
+        "http://[::ffff:10.0.0.1]/hook",  # IPv4-mapped private
+        "http://[::ffff:169.254.169.254]/hook",  # IPv4-mapped metadata
+        "http://[fec0::1]/hook",  # site-local
     ],
 )
 async def test_ssrf_refused_at_creation(
@@ -498,3 +508,63 @@ async def test_delivery_log_is_pruned_after_30_days(
     clock.at += timedelta(days=2)
     await job.run(runtime)
     assert await deliveries(client, national.headers, hook["id"]) == []
+
+
+async def test_delivery_connects_to_the_address_that_was_checked(
+    app: Any,
+    client: httpx.AsyncClient,
+    national: Any,
+    settings: Settings,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DNS rebinding: a name may answer a public address when checked and 127.0.0.1 a moment
+    later. So the request goes to the checked address as an IP literal — nothing resolves
+    the name again between check and connect — with the original Host header and TLS
+    server name (certificate checked against the name)."""
+    from service.security import ssrf
+
+    calls: list[str] = []
+
+    def answer() -> str:
+        calls.append("x")
+        return "93.184.216.34"
+
+    loop = asyncio.get_running_loop()
+
+    async def rebinding(host: str, port: int, **_: Any) -> list[Any]:
+        if host != "hooks.example.org":
+            return await loop.getaddrinfo(host, port)
+        return [(2, 1, 6, "", (answer(), port))]
+
+    monkeypatch.setattr(loop, "getaddrinfo", rebinding)
+    strict = settings.model_copy(update={"webhook_allow_private": False})
+    strict_app = create_app(strict, clock=clock)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    try:
+        transport = httpx.ASGITransport(app=strict_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            agency = await _agency(strict_app)
+            url = "https://hooks.example.org:8443/in"
+            r = await c.post("/v1/webhooks", json={"url": url, "secret": WHSEC}, headers=agency)
+            assert r.status_code == 201, r.text  # checked: 93.184.216.34, public
+            await put_enterprise(c, agency, PANJIN)
+        mock = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        dispatcher = Dispatcher(Runtime(strict_app.state.db, clock, strict), client=mock)
+        assert await dispatcher.run_once() >= 1
+        await dispatcher.aclose()
+    finally:
+        await strict_app.state.db.dispose()
+    assert seen
+    for request in seen:
+        assert request.url.host == "93.184.216.34"  # the checked address, not the name
+        assert request.url.port == 8443
+        assert request.headers["host"] == "hooks.example.org:8443"
+        assert request.extensions["sni_hostname"] == "hooks.example.org"
+        assert ssrf.is_public(ssrf.ipaddress.ip_address(request.url.host))
+    assert len(calls) == 1 + len(seen)  # at creation, and once per send (its check) only

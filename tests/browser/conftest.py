@@ -191,8 +191,15 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     )
     tab = context.new_page()
     tab.set_default_timeout(10_000)
+    # the pages run under a strict CSP: anything it blocks is a bug, not noise
+    blocked: list[str] = []
+    tab.on(
+        "console",
+        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     try:
         yield tab
+        assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
     finally:
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:

@@ -122,6 +122,11 @@ class ApproveIn(BaseModel):
     """
 
 
+class AuditBreakOut(BaseModel):
+    reason: Annotated[str, Field(title="Reason")]
+    seq: Annotated[int, Field(title="Seq")]
+
+
 class AuditEntryOut(BaseModel):
     action: Annotated[str, Field(title="Action")]
     agency: Annotated[int | None, Field(title="Agency")]
@@ -137,23 +142,6 @@ class AuditEntryOut(BaseModel):
 class AuditPage(BaseModel):
     items: Annotated[list[AuditEntryOut], Field(title="Items")]
     next_cursor: Annotated[str | None, Field(title="Next Cursor")]
-
-
-class AuditVerifyOut(BaseModel):
-    first_bad: Annotated[int | None, Field(title="First Bad")] = None
-    """
-    Seq of the first entry that is missing or does not chain
-    """
-    head: Annotated[str, Field(title="Head")]
-    """
-    Hash of the last entry (the ledger head)
-    """
-    length: Annotated[int, Field(title="Length")]
-    """
-    Entries checked
-    """
-    ok: Annotated[bool, Field(title="Ok")]
-    reason: Annotated[str | None, Field(title="Reason")] = None
 
 
 class BatchWarning(BaseModel):
@@ -263,6 +251,31 @@ class ChangesOut(BaseModel):
     """
     Pass as `after` to continue; never skips an event
     """
+
+
+class CheckpointOut(BaseModel):
+    alg: Annotated[Literal["Ed25519"], Field(title="Alg")] = "Ed25519"
+    head: Annotated[str, Field(title="Head")]
+    """
+    Hash of entry `seq` (the head then)
+    """
+    key_id: Annotated[str, Field(title="Key Id")]
+    """
+    First 16 hex digits of sha256(raw public key)
+    """
+    public_key: Annotated[str, Field(title="Public Key")]
+    """
+    Raw Ed25519 public key, base64
+    """
+    seq: Annotated[int, Field(title="Seq")]
+    """
+    Entries in the chain when signed
+    """
+    signature: Annotated[str, Field(title="Signature")]
+    """
+    Ed25519 signature, base64
+    """
+    signed_at: Annotated[str, Field(title="Signed At")]
 
 
 AwardedBy = TypeAliasType(
@@ -2376,6 +2389,32 @@ class WithdrawIn(BaseModel):
     """
     Defaults to today
     """
+
+
+class AuditVerifyOut(BaseModel):
+    broken: Annotated[list[AuditBreakOut] | None, Field(title="Broken")] = None
+    """
+    Every broken link (missing, edited, rewritten or truncated), in seq order
+    """
+    checkpoints_checked: Annotated[int | None, Field(title="Checkpoints Checked")] = 0
+    first_bad: Annotated[int | None, Field(title="First Bad")] = None
+    """
+    Seq of the first entry that is missing or does not chain
+    """
+    head: Annotated[str, Field(title="Head")]
+    """
+    Hash of the last entry (the ledger head)
+    """
+    last_checkpoint: CheckpointOut | None = None
+    """
+    The newest signed checkpoint the chain agrees with
+    """
+    length: Annotated[int, Field(title="Length")]
+    """
+    Entries checked
+    """
+    ok: Annotated[bool, Field(title="Ok")]
+    reason: Annotated[str | None, Field(title="Reason")] = None
 
 
 class BatchOut(BaseModel):
