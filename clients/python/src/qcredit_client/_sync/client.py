@@ -878,31 +878,32 @@ class Client:
 
     # --- screening ------------------------------------------------------------------------
 
-    def _screen(self, path: str, codes: Iterable[str], chunk_size: int) -> ScreenReport:
-        responses: list[m.ScreenOut] = []
-        for chunk in chunks(codes, chunk_size):
-            responses.append(self._send("POST", path, m.ScreenOut, {"codes": chunk}))
-        return ScreenReport([r for out in responses for r in out.results], responses)
-
     @operation("POST /v1/screen")
     def screen(
         self, codes: Iterable[str], *, chunk_size: int = AGENCY_SCREEN_LIMIT
-    ) -> ScreenReport:
+    ) -> ScreenReport[m.ScreenResult, m.ScreenOut]:
         """Screen any number of codes (split into requests of ≤ 100,000); results come in
         request order, an invalid code is reported in its own result."""
         if not 0 < chunk_size <= AGENCY_SCREEN_LIMIT:
             raise ValueError(f"chunk_size must be 1-{AGENCY_SCREEN_LIMIT}")
-        return self._screen("/v1/screen", codes, chunk_size)
+        responses: list[m.ScreenOut] = []
+        for chunk in chunks(codes, chunk_size):
+            responses.append(self._send("POST", "/v1/screen", m.ScreenOut, {"codes": chunk}))
+        return ScreenReport([r for out in responses for r in out.results], responses)
 
     @operation("POST /public/v1/screen")
     def screen_public(
         self, codes: Iterable[str], *, chunk_size: int = PUBLIC_SCREEN_LIMIT
-    ) -> ScreenReport:
+    ) -> ScreenReport[m.PublicScreenResult, m.PublicScreenOut]:
         """Public screening (no key; ≤ 1,000 codes per request, split automatically; no
         grades). Each request is rate-limited: 429s are waited out per ``Retry-After``."""
         if not 0 < chunk_size <= PUBLIC_SCREEN_LIMIT:
             raise ValueError(f"chunk_size must be 1-{PUBLIC_SCREEN_LIMIT}")
-        return self._screen("/public/v1/screen", codes, chunk_size)
+        responses: list[m.PublicScreenOut] = []
+        for chunk in chunks(codes, chunk_size):
+            out = self._send("POST", "/public/v1/screen", m.PublicScreenOut, {"codes": chunk})
+            responses.append(out)
+        return ScreenReport([r for out in responses for r in out.results], responses)
 
     @operation("GET /public/v1/screen/verify", "POST /public/v1/screen/verify")
     def verify_receipt(self, receipt: m.Receipt | Mapping[str, Any] | str) -> m.VerifyOut:
