@@ -14,12 +14,19 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 from pydantic import BaseModel
 
-from qcredit_client.models import BatchOut, FieldError, ScreenOut, ScreenResult
+from qcredit_client.models import (
+    BatchOut,
+    FieldError,
+    PublicScreenOut,
+    PublicScreenResult,
+    ScreenOut,
+    ScreenResult,
+)
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -216,20 +223,27 @@ def item_results(out: BatchOut, records: Sequence[Any], offset: int) -> Iterator
 # --- screening ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ScreenReport:
-    """Screening of any number of codes: ``results`` in request order, and one signed
-    receipt per request the codes were split into (each names its dataset version)."""
+# an agency's screening answer, or the public one (whose results have no grade at all)
+ResultT = TypeVar("ResultT", ScreenResult, PublicScreenResult)
+OutT = TypeVar("OutT", ScreenOut, PublicScreenOut)
 
-    results: list[ScreenResult]
-    responses: list[ScreenOut]
+
+@dataclass(frozen=True, slots=True)
+class ScreenReport(Generic[ResultT, OutT]):
+    """Screening of any number of codes: ``results`` in request order, and one signed
+    receipt per request the codes were split into (each names its dataset version).
+    ``screen`` gives ScreenResult/ScreenOut; ``screen_public`` gives PublicScreenResult/
+    PublicScreenOut, which have no ``grade`` field (grades are never public)."""
+
+    results: list[ResultT]
+    responses: list[OutT]
 
     @property
-    def listed(self) -> list[ScreenResult]:
+    def listed(self) -> list[ResultT]:
         return [r for r in self.results if r.listed]
 
     @property
-    def invalid(self) -> list[ScreenResult]:
+    def invalid(self) -> list[ResultT]:
         return [r for r in self.results if not r.valid]
 
     @property

@@ -57,13 +57,15 @@ RecordIn = (
     | m.CommendationIn
     | m.LicenceIn
     | m.KeyCaseIn
+    | m.MonitoringIn
+    | m.InjuryIn
 )
 RecordBody = RecordIn | Mapping[str, Any]
 # a batch item: a record mapping that includes its "code", or a (code, record) pair
 BatchItem = Mapping[str, Any] | tuple[str, RecordBody]
 Kind = Literal[
     "inspection", "penalty", "complaint", "incident", "recall", "commendation", "licence",
-    "key_case",
+    "key_case", "monitoring", "injury",
 ]  # fmt: skip
 
 
@@ -371,6 +373,14 @@ class AsyncClient:
     ) -> m.RecordOut:
         return await self._send("POST", f"/v1/records/{record_id}/followups", m.RecordOut, followup)
 
+    @operation("POST /v1/records/{record_id}/repair")
+    async def repair_penalty(
+        self, record_id: int, repair: m.RepairIn | Mapping[str, Any]
+    ) -> m.RepairOut:
+        """Credit repair (信用修复) of a penalty: its publication ends early. Refused (409)
+        before the minimum publication period or without the obligations performed."""
+        return await self._send("POST", f"/v1/records/{record_id}/repair", m.RepairOut, repair)
+
     @operation("POST /v1/records/batch")
     async def post_batch(self, records: Sequence[BatchItem]) -> m.BatchOut:
         """One batch request (≤ 100,000 records, each a mapping with its ``code`` or a
@@ -475,6 +485,29 @@ class AsyncClient:
     ) -> AsyncIterator[m.GradeChangeOut]:
         return _walk(lambda c: self.list_classification_history(code, cursor=c, limit=page_size))
 
+    @operation("POST /v1/enterprises/{code}/classification/review")
+    async def review_classification(
+        self, code: str, review: m.ReviewIn | Mapping[str, Any]
+    ) -> m.ClassificationOut:
+        """Confirm the computed class, or override it until ``expires_on`` (分类结果复核)."""
+        return await self._send(
+            "POST", f"/v1/enterprises/{code}/classification/review", m.ClassificationOut, review
+        )
+
+    @operation("GET /v1/classification/reviews")
+    async def list_reviews(
+        self, *, region: str | None = None, cursor: str | None = None, limit: int | None = None
+    ) -> m.ReviewPage:
+        """Reviewed enterprises whose computed class has changed since their review."""
+        return await self._get(
+            "/v1/classification/reviews", m.ReviewPage, region=region, cursor=cursor, limit=limit
+        )
+
+    def iter_reviews(
+        self, *, region: str | None = None, page_size: int | None = None
+    ) -> AsyncIterator[m.ReviewListItem]:
+        return _walk(lambda c: self.list_reviews(region=region, cursor=c, limit=page_size))
+
     @operation("GET /v1/rulesets")
     async def list_rulesets(self) -> m.RuleSetList:
         return await self._get("/v1/rulesets", m.RuleSetList)
@@ -548,6 +581,32 @@ class AsyncClient:
         return await self._get(
             "/v1/stats/inspections",
             m.PassRateStats,
+            group_by=group_by,
+            from_=from_,
+            to=to,
+            region=region,
+            level=level,
+            target=target,
+        )
+
+    @operation("GET /v1/stats/monitoring")
+    async def monitoring_stats(
+        self,
+        *,
+        program: Literal["risk", "injury"] = "risk",
+        group_by: Literal["product", "region", "source", "month"] = "product",
+        from_: date | None = None,
+        to: date | None = None,
+        region: str | None = None,
+        level: Literal["province", "prefecture", "county"] | None = None,
+        target: float | None = None,
+    ) -> m.PassRateStats:
+        """Risk-monitoring (风险监测) or product-injury (产品伤害监测) rates, apart from the
+        inspection pass rate."""
+        return await self._get(
+            "/v1/stats/monitoring",
+            m.PassRateStats,
+            program=program,
             group_by=group_by,
             from_=from_,
             to=to,
@@ -723,33 +782,148 @@ class AsyncClient:
         """Listed again after a removal obtained by fraud (the period restarts)."""
         return await self._transition(entry_id, "restore", {"restored_on": restored_on})
 
-    # --- screening ------------------------------------------------------------------------
+    # --- objections (信用异议) --------------------------------------------------------------
 
-    async def _screen(self, path: str, codes: Iterable[str], chunk_size: int) -> ScreenReport:
-        responses: list[m.ScreenOut] = []
-        for chunk in chunks(codes, chunk_size):
-            responses.append(await self._send("POST", path, m.ScreenOut, {"codes": chunk}))
-        return ScreenReport([r for out in responses for r in out.results], responses)
+    @operation("POST /v1/objections")
+    async def file_objection(self, objection: m.ObjectionIn | Mapping[str, Any]) -> m.ObjectionOut:
+        """File an objection against a record or a class; due 15 working days after filing."""
+        return await self._send("POST", "/v1/objections", m.ObjectionOut, objection)
+
+    @operation("GET /v1/objections/{objection_id}")
+    async def get_objection(self, objection_id: int) -> m.ObjectionOut:
+        return await self._get(f"/v1/objections/{objection_id}", m.ObjectionOut)
+
+    @operation("GET /v1/objections")
+    async def list_objections(
+        self,
+        *,
+        status: Literal["open", "upheld", "rejected"] | None = None,
+        overdue: bool | None = None,
+        region: str | None = None,
+        code: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> m.ObjectionPage:
+        return await self._get(
+            "/v1/objections",
+            m.ObjectionPage,
+            status=status,
+            overdue=overdue,
+            region=region,
+            code=code,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_objections(
+        self,
+        *,
+        status: Literal["open", "upheld", "rejected"] | None = None,
+        overdue: bool | None = None,
+        region: str | None = None,
+        code: str | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[m.ObjectionOut]:
+        return _walk(
+            lambda c: self.list_objections(
+                status=status,
+                overdue=overdue,
+                region=region,
+                code=code,
+                cursor=c,
+                limit=page_size,
+            )
+        )
+
+    @operation("POST /v1/objections/{objection_id}/decide")
+    async def decide_objection(
+        self, objection_id: int, decision: m.DecisionIn | Mapping[str, Any]
+    ) -> m.ObjectionOut:
+        """Upheld (the record withdrawn with ``withdraw``, or corrected) or rejected."""
+        return await self._send(
+            "POST", f"/v1/objections/{objection_id}/decide", m.ObjectionOut, decision
+        )
+
+    # --- publication: announcements, warnings, honours ------------------------------------
+
+    @operation("POST /v1/announcements")
+    async def create_announcement(
+        self, announcement: m.AnnouncementIn | Mapping[str, Any]
+    ) -> m.AnnouncementOut:
+        """Draft a sampling-result announcement (抽查结果公示); public once published."""
+        return await self._send("POST", "/v1/announcements", m.AnnouncementOut, announcement)
+
+    @operation("POST /v1/announcements/{announcement_id}/publish")
+    async def publish_announcement(
+        self, announcement_id: int, published_on: date | None = None
+    ) -> m.AnnouncementOut:
+        return await self._send(
+            "POST",
+            f"/v1/announcements/{announcement_id}/publish",
+            m.AnnouncementOut,
+            m.AnnouncementPublishIn(published_on=published_on),
+        )
+
+    @operation("POST /v1/warnings")
+    async def issue_warning(self, warning: m.WarningIn | Mapping[str, Any]) -> m.PublicWarning:
+        """Issue an early warning (预警) on a product category and region."""
+        return await self._send("POST", "/v1/warnings", m.PublicWarning, warning)
+
+    @operation("POST /v1/warnings/{warning_id}/withdraw")
+    async def withdraw_warning(
+        self, warning_id: int, withdrawn_on: date | None = None
+    ) -> m.PublicWarning:
+        return await self._send(
+            "POST",
+            f"/v1/warnings/{warning_id}/withdraw",
+            m.PublicWarning,
+            m.WithdrawIn(withdrawn_on=withdrawn_on),
+        )
+
+    @operation("POST /v1/honours")
+    async def publish_honour(self, honour: m.HonourIn | Mapping[str, Any]) -> m.PublicHonour:
+        """Put an AA enterprise with no listing in force on the honour list (守信激励)."""
+        return await self._send("POST", "/v1/honours", m.PublicHonour, honour)
+
+    @operation("POST /v1/honours/{honour_id}/withdraw")
+    async def withdraw_honour(
+        self, honour_id: int, withdrawn_on: date | None = None
+    ) -> m.PublicHonour:
+        return await self._send(
+            "POST",
+            f"/v1/honours/{honour_id}/withdraw",
+            m.PublicHonour,
+            m.HonourWithdrawIn(withdrawn_on=withdrawn_on),
+        )
+
+    # --- screening ------------------------------------------------------------------------
 
     @operation("POST /v1/screen")
     async def screen(
         self, codes: Iterable[str], *, chunk_size: int = AGENCY_SCREEN_LIMIT
-    ) -> ScreenReport:
+    ) -> ScreenReport[m.ScreenResult, m.ScreenOut]:
         """Screen any number of codes (split into requests of ≤ 100,000); results come in
         request order, an invalid code is reported in its own result."""
         if not 0 < chunk_size <= AGENCY_SCREEN_LIMIT:
             raise ValueError(f"chunk_size must be 1-{AGENCY_SCREEN_LIMIT}")
-        return await self._screen("/v1/screen", codes, chunk_size)
+        responses: list[m.ScreenOut] = []
+        for chunk in chunks(codes, chunk_size):
+            responses.append(await self._send("POST", "/v1/screen", m.ScreenOut, {"codes": chunk}))
+        return ScreenReport([r for out in responses for r in out.results], responses)
 
     @operation("POST /public/v1/screen")
     async def screen_public(
         self, codes: Iterable[str], *, chunk_size: int = PUBLIC_SCREEN_LIMIT
-    ) -> ScreenReport:
+    ) -> ScreenReport[m.PublicScreenResult, m.PublicScreenOut]:
         """Public screening (no key; ≤ 1,000 codes per request, split automatically; no
         grades). Each request is rate-limited: 429s are waited out per ``Retry-After``."""
         if not 0 < chunk_size <= PUBLIC_SCREEN_LIMIT:
             raise ValueError(f"chunk_size must be 1-{PUBLIC_SCREEN_LIMIT}")
-        return await self._screen("/public/v1/screen", codes, chunk_size)
+        responses: list[m.PublicScreenOut] = []
+        for chunk in chunks(codes, chunk_size):
+            out = await self._send("POST", "/public/v1/screen", m.PublicScreenOut, {"codes": chunk})
+            responses.append(out)
+        return ScreenReport([r for out in responses for r in out.results], responses)
 
     @operation("GET /public/v1/screen/verify", "POST /public/v1/screen/verify")
     async def verify_receipt(self, receipt: m.Receipt | Mapping[str, Any] | str) -> m.VerifyOut:
@@ -810,6 +984,110 @@ class AsyncClient:
     ) -> bytes:
         """The public list as a file (CSV with BOM, JSON or XLSX)."""
         return await self._bytes("/public/v1/blacklist/export", format=format, since=since)
+
+    # --- public penalties, announcements, warnings, honours --------------------------------
+
+    @operation("GET /public/v1/penalties")
+    async def search_public_penalties(
+        self,
+        *,
+        q: str | None = None,
+        region: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> m.PublicPenaltyPage:
+        """Administrative penalties public today (SAMR Order 45)."""
+        return await self._get(
+            "/public/v1/penalties",
+            m.PublicPenaltyPage,
+            q=q,
+            region=region,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_public_penalties(
+        self, *, q: str | None = None, region: str | None = None, page_size: int | None = None
+    ) -> AsyncIterator[m.PublicPenalty]:
+        return _walk(
+            lambda c: self.search_public_penalties(q=q, region=region, cursor=c, limit=page_size)
+        )
+
+    @operation("GET /public/v1/penalties/{code}")
+    async def public_penalties(self, code: str) -> m.PublicPenaltyLookup:
+        """The penalties of one enterprise public today."""
+        return await self._get(f"/public/v1/penalties/{code}", m.PublicPenaltyLookup)
+
+    @operation("GET /public/v1/announcements")
+    async def list_public_announcements(
+        self, *, code: str | None = None, cursor: str | None = None, limit: int | None = None
+    ) -> m.PublicAnnouncementPage:
+        """Published sampling-result announcements (those naming ``code`` with it)."""
+        return await self._get(
+            "/public/v1/announcements",
+            m.PublicAnnouncementPage,
+            code=code,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_public_announcements(
+        self, *, code: str | None = None, page_size: int | None = None
+    ) -> AsyncIterator[m.PublicAnnouncement]:
+        return _walk(lambda c: self.list_public_announcements(code=code, cursor=c, limit=page_size))
+
+    @operation("GET /public/v1/announcements/{announcement_id}")
+    async def get_public_announcement(self, announcement_id: int) -> m.PublicAnnouncementDetail:
+        """One published announcement with each inspection's final result."""
+        return await self._get(
+            f"/public/v1/announcements/{announcement_id}", m.PublicAnnouncementDetail
+        )
+
+    @operation("GET /public/v1/warnings")
+    async def list_public_warnings(
+        self,
+        *,
+        region: str | None = None,
+        product: str | None = None,
+        cursor: str | None = None,
+        limit: int | None = None,
+    ) -> m.PublicWarningPage:
+        """Early warnings in force (covering ``region``, on ``product``)."""
+        return await self._get(
+            "/public/v1/warnings",
+            m.PublicWarningPage,
+            region=region,
+            product=product,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def iter_public_warnings(
+        self,
+        *,
+        region: str | None = None,
+        product: str | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[m.PublicWarning]:
+        return _walk(
+            lambda c: self.list_public_warnings(
+                region=region, product=product, cursor=c, limit=page_size
+            )
+        )
+
+    @operation("GET /public/v1/honours")
+    async def list_public_honours(
+        self, *, region: str | None = None, cursor: str | None = None, limit: int | None = None
+    ) -> m.PublicHonourPage:
+        """The honour list (守信激励名单); no class is ever public."""
+        return await self._get(
+            "/public/v1/honours", m.PublicHonourPage, region=region, cursor=cursor, limit=limit
+        )
+
+    def iter_public_honours(
+        self, *, region: str | None = None, page_size: int | None = None
+    ) -> AsyncIterator[m.PublicHonour]:
+        return _walk(lambda c: self.list_public_honours(region=region, cursor=c, limit=page_size))
 
     # --- change feed, webhooks, watchlists ------------------------------------------------
 
