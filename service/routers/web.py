@@ -40,6 +40,13 @@ async def static(name: Annotated[str, Path(max_length=64)], request: Request) ->
     return Response(found.body, media_type=found.media_type, headers=headers)
 
 
+@router.get("/favicon.ico")
+async def favicon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico on their own; an SVG answers it (every current browser
+    reads an SVG icon)."""
+    return await static("favicon.svg", request)
+
+
 @router.get("/")
 async def home(request: Request, session: SessionDep, today: TodayDep) -> Response:
     counts = await pages.public_counts(session, today)
