@@ -74,3 +74,4 @@ def test_docs_pages_load_nothing_from_an_outside_host() -> None:
                 assert ref.startswith("/"), f"{page} loads {ref}"
                 assert client.get(ref).status_code == 200, ref
             assert "fonts.googleapis" not in html and "cdn." not in html
+        assert b"cdn.redoc.ly" not in client.get(refs[-1]).content

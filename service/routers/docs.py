@@ -28,6 +28,9 @@ ASSETS = {
     "swagger-ui.css": "text/css; charset=utf-8",
     "redoc.standalone.js": "text/javascript; charset=utf-8",
 }
+# ReDoc's side menu shows the vendor's logo from its CDN, unconditionally; an empty data URL
+# makes the image fail without a request, and ReDoc then drops it (its onError handler).
+REWRITES = {"redoc.standalone.js": ((b"https://cdn.redoc.ly/redoc/logo-mini.svg", b"data:,"),)}
 TITLE = "Quality Credit Registry"
 FAVICON = "/favicon.ico"
 OAUTH2_REDIRECT = "/docs/oauth2-redirect"
@@ -46,6 +49,8 @@ def asset(name: str) -> Asset | None:
     if media_type is None:
         return None
     body = resources.files("fastapi_offline").joinpath("static", name).read_bytes()
+    for old, new in REWRITES.get(name, ()):
+        body = body.replace(old, new)
     return Asset(body, media_type, hashlib.sha256(body).hexdigest()[:16])
 
 
