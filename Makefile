@@ -34,7 +34,7 @@ pytest: $(STAMP) services
 test: lint typecheck pytest
 
 openapi: $(STAMP)
-	$(BIN)/python -m service.openapi > openapi/openapi.json
+	$(BIN)/python -m service.http.openapi > openapi/openapi.json
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --quick

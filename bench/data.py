@@ -22,7 +22,7 @@ from typing import Any
 from service.credit.codes import make_uscc
 from service.credit.names import name_key
 from service.credit.regions import known_regions
-from service.demo import PRODUCTS as DEMO_PRODUCTS
+from service.demo.enterprises import PRODUCTS as DEMO_PRODUCTS
 
 # Records are dated up to this day; the listing dates too. Fixed so that data never depends on
 # the day the generator runs.

@@ -16,7 +16,7 @@ Paths used, and why:
   inserted directly, and the state file and the report then say ``records_path=direct``;
 * listings: the pure Order 44 state machine (``service.credit.blacklist``: propose, notify,
   list, publish) computes each entry's dates, the rows are inserted in bulk, and the listed
-  enterprises are regraded through ``service.store.grading.regrade``.
+  enterprises are regraded through ``service.store.grading.regrade.regrade``.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ from service.credit import blacklist as bl
 from service.credit.deadlines import WorkCalendar
 from service.db import Database
 from service.settings import Settings
-from service.store import agencies, grading, ledger
+from service.store import agencies, ledger
+from service.store.grading import regrade as grading
 
 T = TypeVar("T")
 BENCH_AGENCY = "基准测试机构 (benchmark national agency)"

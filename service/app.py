@@ -9,14 +9,15 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from service import handlers, worker
 from service.auth import PrincipalCache
 from service.clock import Clock
 from service.db import Database
-from service.idempotency import IdempotencyMiddleware
-from service.limits import BodyLimitMiddleware
-from service.observability import Metrics, RequestContextMiddleware, configure_logging
-from service.ratelimit import PublicRateLimitMiddleware
+from service.http import handlers
+from service.http.bodylimit import BodyLimitMiddleware
+from service.http.idempotency import IdempotencyMiddleware
+from service.http.observability import Metrics, RequestContextMiddleware, configure_logging
+from service.http.ratelimit import PublicRateLimitMiddleware
+from service.jobs.runner import start_in_app, stop_in_app
 from service.routers import all_routers
 from service.schemas import events
 from service.settings import Settings
@@ -48,13 +49,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runner = await worker.start_in_app(app)  # webhooks + maintenance if run_background
+        runner = await start_in_app(app)  # webhooks + maintenance if run_background
         # What start-up allocated (modules, routes, schemas) lives as long as the process:
         # moved out of the collector's generations, it is not re-scanned by every full
         # collection, which showed as the lookup's tail latency.
         gc.freeze()
         yield
-        await worker.stop_in_app(runner)
+        await stop_in_app(runner)
         await app.state.db.dispose()
 
     app = FastAPI(

@@ -79,7 +79,7 @@ def test_demo_is_safe_to_run_twice(
 
     first = utcnow()
     for now in (first, first + timedelta(days=days_later)):
-        monkeypatch.setattr("service.demo.utcnow", lambda now=now: now)
+        monkeypatch.setattr("service.demo.enterprises.utcnow", lambda now=now: now)
         result = runner.invoke(app, ["demo", "--enterprises", "40"])
         assert result.exit_code == 0, result.output
     assert (db_env.parent / ".qcredit-demo-key").read_text().startswith("qck_")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from service.app import create_app
-from service.openapi import schema
+from service.http.openapi import schema
 from service.schemas import events
 from service.settings import Settings
 
@@ -50,7 +50,7 @@ def test_every_emitted_event_type_is_documented_with_its_data_shape() -> None:
                 continue
             emitted.add(call.group(2))
         emitted.update(re.findall(r'"((?:enterprise)\.(?:created|updated))"', source))
-    from service.store.blacklist import EVENT_NAMES
+    from service.store.blacklist.procedure import EVENT_NAMES
 
     emitted.update(f"blacklist.{name}" for name in EVENT_NAMES.values())
     assert emitted, "the scan found no emitter"

@@ -23,7 +23,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from service.reports.quality import GRADE_KEYS, GradeRow, RateRow
+from service.reports.figures import GRADE_KEYS, GradeRow, RateRow
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei")
 BAR, LOW, PREV, TARGET = "#3b82c4", "#e8a29a", "#9aa4ae", "#b42318"

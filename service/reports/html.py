@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from service.reports import charts
+from service.reports.figures import GRADE_KEYS, QualityReport, RateRow
 from service.reports.narrative import REMOVAL_ZH
-from service.reports.quality import GRADE_KEYS, QualityReport, RateRow
 from service.web.svg import pct
 
 SECTION_TITLES = {

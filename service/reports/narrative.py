@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from service.reports.quality import QualityReport, RateRow
+from service.reports.figures import QualityReport, RateRow
 
 # How many categories the narrative names as the largest declines.
 TOP_DECLINES = 3

@@ -1,4 +1,4 @@
-"""Quality status report (质量状况报告) for a region and year: the figures.
+"""Quality status report (质量状况报告) for a region and year: gathers the figures.
 
 Pass rates come from :func:`service.store.stats.pass_rates` (the same query as
 ``GET /v1/stats/inspections``), grades from :func:`service.store.stats.grade_distribution`
@@ -8,8 +8,6 @@ generated from these figures only.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -19,85 +17,13 @@ from sqlmodel import col
 from service.credit import blacklist as rules
 from service.credit.blacklist import Status
 from service.models import BlacklistEntry, Enterprise
+from service.reports.figures import GradeRow, Movement, QualityReport, RateRow
 from service.reports.narrative import narrate
 from service.store import stats
-from service.store.blacklist import entry_of
+from service.store.blacklist.procedure import entry_of
 
 DEFAULT_TARGET = 0.96  # 盘锦市质量强市: 抽查合格率 ≥ 96 % (the seeds' strictest general target)
 GROUPS: tuple[stats.GroupBy, ...] = ("product", "region", "level")
-GRADE_KEYS = ("AA", "A", "B", "C", "unclassified")
-
-
-@dataclass(slots=True)
-class RateRow:
-    key: str
-    label: str
-    inspections: int
-    passed: int
-    failed: int
-    rate: float | None
-    previous_rate: float | None
-    previous_inspections: int
-    below_target: bool | None
-
-    @property
-    def change_pp(self) -> float | None:
-        """Change against the previous year in percentage points."""
-        if self.rate is None or self.previous_rate is None:
-            return None
-        return round((self.rate - self.previous_rate) * 100, 2)
-
-
-@dataclass(slots=True)
-class GradeRow:
-    key: str
-    label: str
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-@dataclass(slots=True)
-class Movement:
-    code: str
-    name: str
-    region_code: str
-    event: str  # listed | removed | restored
-    on: date
-    category: str
-    detail: str  # reason for a listing, removal reason for a removal
-    authority: str
-
-
-@dataclass(slots=True)
-class QualityReport:
-    region: str | None
-    region_label: str
-    year: int
-    target: float
-    generated_on: date
-    total: RateRow
-    groups: dict[str, list[RateRow]]  # product / region / level / month
-    grades: list[GradeRow]
-    grade_level: str
-    movements: list[Movement]
-    in_force_at_end: int
-    narrative_zh: list[str] = field(default_factory=list)
-    narrative_en: list[str] = field(default_factory=list)
-
-    @property
-    def grade_total(self) -> dict[str, int]:
-        out = Counter[str]()
-        for row in self.grades:
-            out.update(row.counts)
-        return {k: out.get(k, 0) for k in GRADE_KEYS}
-
-    def movement_counts(self) -> dict[str, int]:
-        counts = Counter(m.event for m in self.movements)
-        counts.update(f"removed:{m.detail}" for m in self.movements if m.event == "removed")
-        return dict(counts)
 
 
 def _merge(

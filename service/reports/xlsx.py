@@ -11,8 +11,8 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from service.reports.figures import GRADE_KEYS, QualityReport, RateRow
 from service.reports.narrative import REMOVAL_ZH
-from service.reports.quality import GRADE_KEYS, QualityReport, RateRow
 
 # sheet title -> report group
 RATE_SHEETS = (

@@ -10,8 +10,8 @@ from service.auth import Scope
 from service.credit.codes import CodeError, try_parse
 from service.deps import PrincipalDep, SessionDep, require
 from service.errors import Forbidden, ValidationFailed, problem_responses
+from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.models import Enterprise
-from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas.sharing import AuditEntryOut, AuditPage, AuditVerifyOut
 from service.store import audit
 

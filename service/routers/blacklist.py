@@ -25,8 +25,8 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
-from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
+from service.http.etag import json_response
+from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas import Page
 from service.schemas.blacklist import (
     ApproveIn,
@@ -40,7 +40,9 @@ from service.schemas.blacklist import (
     RemoveIn,
     RestoreIn,
 )
-from service.store import blacklist, blacklist_reads, enterprises
+from service.store import enterprises
+from service.store.blacklist import procedure as blacklist
+from service.store.blacklist import reads as blacklist_reads
 from service.store.calendar import work_calendar
 
 router = APIRouter(prefix="/v1/blacklist", tags=["blacklist"])

@@ -12,7 +12,8 @@ from service.deps import NowDep, PrincipalDep, SessionDep, TodayDep, require
 from service.errors import Forbidden, ValidationFailed, problem_responses
 from service.models import CatalogCategory
 from service.schemas import CatalogItem, CatalogItemIn, CatalogOut
-from service.store import enterprises, grading, ledger
+from service.store import enterprises, ledger
+from service.store.grading import regrade as grading
 
 router = APIRouter(prefix="/v1/catalog", tags=["catalog"])
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from service.deps import PrincipalDep, SessionDep
 from service.errors import FieldError, Forbidden, ValidationFailed, problem_responses
 from service.schemas.sharing import ChangesOut
-from service.store import feed
+from service.store.sharing import feed
 
 router = APIRouter(prefix="/v1/changes", tags=["sharing"])
 

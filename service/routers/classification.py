@@ -11,11 +11,12 @@ from fastapi import APIRouter, Query, Request, Response
 from service.clock import CHINA
 from service.deps import CodeDep, NowDep, PrincipalDep, SessionDep, TodayDep
 from service.errors import FieldError, InvalidCode, NotFound, ValidationFailed, problem_responses
-from service.etag import json_response
-from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
+from service.http.etag import json_response
+from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas import ClassificationOut, ReasonOut
 from service.schemas.classification import GradeChangeOut, GradeHistoryPage
-from service.store import enterprises, grading, views
+from service.store import enterprises, views
+from service.store.grading import regrade as grading
 
 router = APIRouter(prefix="/v1/enterprises", tags=["classification"])
 

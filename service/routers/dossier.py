@@ -18,9 +18,9 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
-from service.exports import XLSX_TYPE, Format, NotAcceptable, negotiate, to_csv, to_xlsx
-from service.pagination import (
+from service.exports.dossier import XLSX_TYPE, Format, NotAcceptable, negotiate, to_csv, to_xlsx
+from service.http.etag import json_response
+from service.http.pagination import (
     CursorQuery,
     LimitQuery,
     decode_cursor,
@@ -29,8 +29,10 @@ from service.pagination import (
     malformed_cursor,
 )
 from service.schemas.records import Kind, OverduePage, RecordPage
-from service.store import calendar, enterprises, feed, record_reads
-from service.store import record_rows as rr
+from service.store import calendar, enterprises
+from service.store.records import reads as record_reads
+from service.store.records import rows as rr
+from service.store.sharing import feed
 
 router = APIRouter(tags=["records"])
 

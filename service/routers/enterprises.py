@@ -21,8 +21,8 @@ from service.deps import (
     require,
 )
 from service.errors import Forbidden, InvalidCode, NotFound, ValidationFailed, problem_responses
-from service.etag import json_response
-from service.pagination import (
+from service.http.etag import json_response
+from service.http.pagination import (
     CursorQuery,
     LimitQuery,
     decode_snapshot_cursor,
@@ -30,7 +30,9 @@ from service.pagination import (
     malformed_cursor,
 )
 from service.schemas import EnterpriseIn, EnterpriseOut, EnterpriseSummary, Page
-from service.store import enterprises, feed, grading, lookup, views
+from service.store import enterprises, lookup, views
+from service.store.grading import regrade as grading
+from service.store.sharing import feed
 
 router = APIRouter(prefix="/v1/enterprises", tags=["enterprises"])
 

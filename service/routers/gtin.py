@@ -21,11 +21,13 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
+from service.http.etag import json_response
 from service.models import Gtin
 from service.schemas.gtin import GtinIn, GtinLookupOut, GtinOut, GtinPage, ProducerOut
-from service.store import dossiers, enterprises, grading, gtins
-from service.store import record_rows as rr
+from service.store import enterprises, gtins
+from service.store.grading import dossiers
+from service.store.grading import regrade as grading
+from service.store.records import rows as rr
 
 router = APIRouter(tags=["gtin"])
 

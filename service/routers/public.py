@@ -1,6 +1,6 @@
 """The public blacklist (失信名单公示): search, look up by code, and export for mirrors.
 
-No key needed; rate-limited per client IP (see :mod:`service.ratelimit`). Only published
+No key needed; rate-limited per client IP (see :mod:`service.http.ratelimit`). Only published
 listings and their removals appear, and only their public fields.
 """
 
@@ -18,15 +18,16 @@ from openpyxl import Workbook
 from service.credit.codes import CodeError, try_parse
 from service.deps import CodeDep, SessionDep, TodayDep, parse_code_or_422
 from service.errors import InvalidCode, RateLimited, ValidationFailed, problem_responses
-from service.etag import json_response, tagged_response
-from service.pagination import (
+from service.http.etag import json_response, tagged_response
+from service.http.pagination import (
     CursorQuery,
     decode_snapshot_cursor,
     encode_snapshot_cursor,
     malformed_cursor,
 )
 from service.schemas.public import PublicLookup, PublicPage
-from service.store import feed, public
+from service.store.blacklist import public
+from service.store.sharing import feed
 
 router = APIRouter(prefix="/public/v1/blacklist", tags=["public"])
 

@@ -23,7 +23,7 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
+from service.http.etag import json_response
 from service.schemas.records import (
     KINDS,
     FollowupIn,
@@ -32,8 +32,11 @@ from service.schemas.records import (
     RecordOut,
     StatusIn,
 )
-from service.store import calendar, enterprises, followups, record_reads, records
-from service.store import record_rows as rr
+from service.store import calendar, enterprises
+from service.store.records import followups
+from service.store.records import reads as record_reads
+from service.store.records import rows as rr
+from service.store.records import write as records
 
 
 class RecordRoute(APIRoute):

@@ -9,7 +9,6 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from service import gcpause, ndjson
 from service.auth import Scope
 from service.deps import NowDep, PrincipalDep, SessionDep, TodayDep, require
 from service.errors import (
@@ -21,8 +20,10 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
+from service.http import ndjson
 from service.schemas.records import BatchOut
-from service.store import ingest, ledger
+from service.store import gcpause, ledger
+from service.store.records import ingest
 
 router = APIRouter(tags=["records"])
 NDJSON_TYPES = frozenset(

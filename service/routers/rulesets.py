@@ -3,7 +3,7 @@
 Activation is immediate for reads — every classification computed after it (single
 lookups, writes that re-grade) uses the new rule set — while the stored classes of all
 enterprises (list filters, statistics, the supervision plan) are re-graded in the
-background after the response, chunk by chunk (service.store.recompute). The answer says
+background after the response, chunk by chunk (service.store.recompute.run). The answer says
 so (`"regrade": "scheduled"`, 202); a crash mid-way is repaired by `qcredit recompute --all`.
 """
 
@@ -30,9 +30,9 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
-from service.etag import json_response
+from service.http.etag import json_response
+from service.http.observability import log
 from service.models import Enterprise
-from service.observability import log
 from service.schemas.classification import (
     ActivationOut,
     BodyIn,
@@ -41,7 +41,8 @@ from service.schemas.classification import (
     RuleSetList,
     RuleSetOut,
 )
-from service.store import grading, recompute
+from service.store.grading import regrade as grading
+from service.store.recompute import run as recompute
 
 router = APIRouter(prefix="/v1/rulesets", tags=["rulesets"])
 

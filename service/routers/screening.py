@@ -18,7 +18,6 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, Query, Request, Response
 
-from service import receipts
 from service.deps import ClockDep, PrincipalDep, get_db
 from service.errors import (
     FieldError,
@@ -30,6 +29,7 @@ from service.errors import (
     problem_responses,
 )
 from service.schemas.public import ScreenIn, ScreenOut, VerifyOut
+from service.security import receipts
 from service.store import screening
 
 router = APIRouter(tags=["screening"])

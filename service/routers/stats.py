@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from service.deps import PrincipalDep, SessionDep
 from service.errors import FieldError, ValidationFailed, problem_responses
-from service.etag import json_response
+from service.http.etag import json_response
 from service.schemas.classification import (
     GradeCounts,
     GradeGroup,

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from service.deps import PrincipalDep, SessionDep, TodayDep
 from service.errors import FieldError, ValidationFailed, problem_responses
-from service.etag import json_response
-from service.pagination import (
+from service.http.etag import json_response
+from service.http.pagination import (
     CursorQuery,
     LimitQuery,
     decode_cursor,
@@ -18,7 +18,8 @@ from service.pagination import (
     malformed_cursor,
 )
 from service.schemas.classification import PlanItem, PlanPage
-from service.store import grading, supervision
+from service.store import supervision
+from service.store.grading import regrade as grading
 
 router = APIRouter(prefix="/v1/supervision", tags=["supervision"])
 

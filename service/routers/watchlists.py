@@ -10,8 +10,8 @@ from fastapi import APIRouter, Path, Response
 from service.auth import Scope
 from service.deps import NowDep, PrincipalDep, SessionDep, require
 from service.errors import Conflict, NotFound, ValidationFailed, problem_responses
+from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.models import Watchlist
-from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas.sharing import (
     RejectedCode,
     WatchlistCodesIn,
@@ -21,7 +21,7 @@ from service.schemas.sharing import (
     WatchlistOut,
     WatchlistWritten,
 )
-from service.store import watchlists
+from service.store.sharing import watchlists
 
 router = APIRouter(
     prefix="/v1/watchlists", tags=["sharing"], dependencies=[require(Scope.WEBHOOKS)]

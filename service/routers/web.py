@@ -16,8 +16,8 @@ from starlette.responses import Response
 from service.credit.codes import CodeError, try_parse
 from service.deps import SessionDep, TodayDep, get_db
 from service.errors import ValidationFailed
-from service.pagination import decode_cursor, encode_cursor
-from service.store import public
+from service.http.pagination import decode_cursor, encode_cursor
+from service.store.blacklist import public
 from service.web import pages, screening_view, stats_view
 from service.web.i18n import translate
 from service.web.render import render, request_lang, static_file

@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Response
 
-from service import ssrf
 from service.auth import Scope
 from service.deps import NowDep, PrincipalDep, SessionDep, SettingsDep, require
 from service.errors import FieldError, Forbidden, NotFound, ValidationFailed, problem_responses
+from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
+from service.jobs.dispatcher import signing_key
 from service.models import Webhook, WebhookDelivery
-from service.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
 from service.schemas.sharing import (
     DeliveryOut,
     DeliveryPage,
@@ -21,8 +21,8 @@ from service.schemas.sharing import (
     WebhookList,
     WebhookOut,
 )
-from service.store import webhooks
-from service.worker import signing_key
+from service.security import ssrf
+from service.store.sharing import webhooks
 
 router = APIRouter(prefix="/v1/webhooks", tags=["sharing"], dependencies=[require(Scope.WEBHOOKS)])
 

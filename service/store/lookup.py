@@ -18,7 +18,7 @@ from service.credit.codes import ParsedCode
 from service.credit.regions import region_name
 from service.credit.ruleset import DEFAULT_RULESET_ID
 from service.db import Database
-from service.store.grading import ACTIVE_RULESET_KEY, GRADED_THROUGH_KEY
+from service.store.grading.regrade import ACTIVE_RULESET_KEY, GRADED_THROUGH_KEY
 
 # The listing test is dossiers.listing_in_force_clause (Order 44 Art.21: in force from
 # decided_on until expires_on or removed_on); a test holds the two to the same answers.

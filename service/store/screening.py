@@ -25,7 +25,7 @@ from sqlmodel import col
 from service.credit.codes import CodeError, ParsedCode, try_parse
 from service.db import driver_of
 from service.models import BlacklistEntry
-from service.store.dossiers import listing_in_force_clause
+from service.store.grading.dossiers import listing_in_force_clause
 
 AGENCY_MAX_CODES = 100_000
 PUBLIC_MAX_CODES = 1_000
@@ -54,7 +54,7 @@ def _lookup_sql(dialect: Dialect, today: date, *, public: bool, with_orgs: bool)
     """``code, org_code, grade, listed`` of the enterprises whose USCC is in the first
     parameter or whose org code is in the second, as driver-level SQL.
 
-    The listing condition is :func:`~service.store.dossiers.listing_in_force_clause`
+    The listing condition is :func:`~service.store.grading.dossiers.listing_in_force_clause`
     compiled for the dialect (the day as a literal), so the screen and the dossier agree
     on what "listed" means.
     """

@@ -10,7 +10,8 @@ from service.credit.classification import Classification, classify
 from service.credit.regions import region_name
 from service.models import ClassificationRow, Enterprise
 from service.schemas import ClassificationOut, EnterpriseOut, ReasonOut, SupervisionOut
-from service.store import dossiers, grading
+from service.store.grading import dossiers
+from service.store.grading import regrade as grading
 
 
 def classification_out(

@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from service.models import BlacklistEntry
-from service.store import public, stats
-from service.store.blacklist_reads import status_clause
+from service.store import stats
+from service.store.blacklist import public
+from service.store.blacklist.reads import status_clause
 from service.web import i18n
 from service.web.render import region_label, render, request_lang
 

@@ -14,9 +14,9 @@ from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
-from service import receipts
+from service.security import receipts
 from service.store import screening
-from service.store.blacklist_reads import names
+from service.store.blacklist.reads import names
 from service.web.i18n import Lang, translate
 from service.web.upload import UploadError, codes_from_upload, split_pasted
 

@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 
 from service.credit.codes import make_uscc
-from service.worker import Dispatcher, Runtime
+from service.jobs.dispatcher import Dispatcher
+from service.jobs.runtime import Runtime
 from tests.api._records import ensure_enterprise
 
 # one enterprise helper for every API test module

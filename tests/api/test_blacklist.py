@@ -270,8 +270,8 @@ async def test_overturned_penalty_removes_the_listing(
 async def test_expiry_reads_removed_and_is_recorded_once(
     client: httpx.AsyncClient, national: Any, clock: FixedClock, app: Any
 ) -> None:
-    from service.store import blacklist as store
     from service.store import ledger
+    from service.store.blacklist import procedure as store
 
     h = national.headers
     uscc = code(6)

@@ -14,7 +14,8 @@ from service.credit.codes import make_uscc, parse_code
 from service.deps import NowDep, PrincipalDep, SessionDep
 from service.errors import ValidationFailed
 from service.schemas import EnterpriseIn
-from service.store import enterprises, feed
+from service.store import enterprises
+from service.store.sharing import feed
 from tests.api._blacklist import listed
 from tests.api._records import record_body
 from tests.api._sharing import HEBEI, PANJIN, SHENYANG, put_enterprise, read_feed
@@ -307,7 +308,8 @@ async def test_the_maintenance_runner_records_expiries_into_the_feed(
     feed readers see one blacklist.removed (reason expired)."""
     from datetime import UTC, datetime
 
-    from service.worker import Runner, Runtime
+    from service.jobs.runner import Runner
+    from service.jobs.runtime import Runtime
 
     supplier = make_uscc("30000009", region="211100")
     await listed(client, national.headers, supplier, "X1")  # decided 2026-06-15

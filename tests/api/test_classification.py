@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from service.clock import FixedClock
 from service.models import Event
-from service.store import grading, ledger, recompute
+from service.store import ledger
+from service.store.grading import regrade as grading
+from service.store.recompute import run as recompute
 from tests.api._grading import (
     add_record,
     code,

@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 
 from service.db import Database
-from service.worker import Dispatcher, Runtime, default_jobs
+from service.jobs.dispatcher import Dispatcher
+from service.jobs.runner import default_jobs
+from service.jobs.runtime import Runtime
 from tests.api._grading import add_record, code, inspection, put_enterprise
 
 

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from service.clock import FixedClock
 from service.db import Database
+from service.jobs.periodic import exclusive, prune_idempotency_keys
+from service.jobs.runtime import Runtime
 from service.models import IdempotencyKey, Watchlist
 from service.settings import Settings
-from service.worker import Runtime, exclusive, prune_idempotency_keys
 from tests.api._records import record_body
 from tests.api._sharing import HEBEI, PANJIN, put_enterprise
 

@@ -15,7 +15,9 @@ from service.app import create_app
 from service.clock import FixedClock
 from service.credit.codes import parse_code
 from service.settings import Settings
-from service.store import agencies, dossiers, enterprises, ledger, recompute, views
+from service.store import agencies, enterprises, ledger, views
+from service.store.grading import dossiers
+from service.store.recompute import run as recompute
 from tests.api._blacklist import T0, code, listed, set_day
 
 pytestmark = pytest.mark.usefixtures("database_url")

@@ -13,7 +13,7 @@ import pytest
 
 from service.credit.classification import DEFAULT_RULESET_ID
 from service.credit.ruleset_loader import builtin_rulesets
-from service.store import recompute
+from service.store.recompute import run as recompute
 from tests.api._grading import code, put_enterprise
 
 DEFAULT_TOML = (

@@ -20,11 +20,12 @@ from service.app import create_app
 from service.auth import ALL_SCOPES
 from service.clock import FixedClock
 from service.db import Database
+from service.jobs.dispatcher import Dispatcher
+from service.jobs.runtime import Runtime
 from service.models import WebhookDelivery
 from service.settings import Settings
-from service.store import deliveries as store
 from service.store import ledger
-from service.worker import Dispatcher, Runtime
+from service.store.sharing import deliveries as store
 from tests.api._sharing import (
     HEBEI,
     PANJIN,
@@ -484,7 +485,7 @@ async def test_qcredit_worker_process_delivers_and_stops_on_sigterm(
 async def test_delivery_log_is_pruned_after_30_days(
     app: Any, client: httpx.AsyncClient, national: Any, receiver: Receiver, clock: FixedClock
 ) -> None:
-    from service.worker import exclusive, prune_delivery_log
+    from service.jobs.periodic import exclusive, prune_delivery_log
 
     hook = await subscribe(client, national.headers, receiver.url, events=["enterprise."])
     await put_enterprise(client, national.headers, PANJIN)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from service.credit.deadlines import DEFAULT_CALENDAR
 from service.credit.records import HEAVIER_TYPES, check_record
-from service.ndjson import ParseError, RawItem, ndjson_items
+from service.http.ndjson import ParseError, RawItem, ndjson_items
 
 TODAY = date(2026, 6, 15)
 CATALOG = frozenset({"dairy"})

@@ -1,0 +1,1 @@
+"""Deterministic demo data (enterprises, dossiers, listings) loaded through the real store paths."""

@@ -1,0 +1,1 @@
+"""Downloads: records and lists written as CSV or XLSX."""

@@ -1,0 +1,125 @@
+"""Exception handlers: everything a client can cause becomes problem+json, never a trace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from service.errors import PROBLEM_BASE, PROBLEM_MEDIA_TYPE, AppError, FieldError, Problem
+from service.http.observability import log
+
+_HTTP_SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+}
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        orjson.dumps(problem.model_dump(exclude_none=True)),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+async def send_problem(
+    send: Any, problem: Problem, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """Answer with a problem document from pure ASGI middleware (before any route runs)."""
+    body = orjson.dumps(problem.model_dump(exclude_none=True))
+    await send(
+        {
+            "type": "http.response.start",
+            "status": problem.status,
+            "headers": [
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or str(loc[0] if loc else "body")
+
+
+def validation_errors(errors: list[dict[str, Any]] | Any) -> list[FieldError]:
+    out = []
+    for err in errors:
+        expected = err.get("ctx", {}).get("expected") if isinstance(err.get("ctx"), dict) else None
+        out.append(
+            FieldError(
+                field=_field_name(tuple(err.get("loc", ()))),
+                rule=str(err.get("type", "invalid")),
+                message=str(err.get("msg", "invalid value")),
+                expected=str(expected) if expected is not None else None,
+            )
+        )
+    return out
+
+
+async def _app_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    if exc.status >= 500:
+        log.error("server problem", detail=exc.detail)
+    return problem_response(exc.problem(), exc.headers)
+
+
+async def _request_validation(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = validation_errors(exc.errors())
+    malformed = any(e.rule == "json_invalid" for e in errors)
+    status = 400 if malformed else 422
+    problem = Problem(
+        type=PROBLEM_BASE + ("malformed-json" if malformed else "validation"),
+        title="Malformed JSON body" if malformed else "Request is not valid",
+        status=status,
+        detail="; ".join(f"{e.field}: {e.message}" for e in errors[:5]),
+        errors=errors,
+    )
+    return problem_response(problem)
+
+
+async def _http_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    slug = _HTTP_SLUGS.get(exc.status_code, "http-error")
+    problem = Problem(
+        type=PROBLEM_BASE + slug,
+        title=slug.replace("-", " ").capitalize(),
+        status=exc.status_code,
+        detail=str(exc.detail),
+    )
+    return problem_response(problem, getattr(exc, "headers", None))
+
+
+async def _unexpected(_: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", error=type(exc).__name__)
+    problem = Problem(
+        type=PROBLEM_BASE + "internal",
+        title="Internal error",
+        status=500,
+        detail="an unexpected error occurred; it has been logged with the request id",
+    )
+    return problem_response(problem)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,1 @@
+"""Guards and signatures: the webhook SSRF guard and signed screening receipts."""
