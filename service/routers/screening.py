@@ -28,6 +28,9 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
+from service.exports import screening as screening_export
+from service.exports import tables
+from service.exports.options import DownloadOptions, DownloadOptionsDep
 from service.schemas.public import ScreenIn, ScreenOut, VerifyOut
 from service.security import receipts
 from service.store import screening
@@ -120,7 +123,13 @@ def _wants_csv(request: Request, format: str | None) -> bool:
 
 
 async def _screen(
-    request: Request, clock: ClockDep, format: str | None, *, limit: int, public: bool
+    request: Request,
+    clock: ClockDep,
+    format: str | None,
+    options: DownloadOptions,
+    *,
+    limit: int,
+    public: bool,
 ) -> Response:
     codes = await _codes(request, limit)
     key = await receipts.secret(request)
@@ -135,12 +144,10 @@ async def _screen(
     )
     headers = {"Cache-Control": "no-store", "X-Dataset-Version": str(answer.dataset_version)}
     if _wants_csv(request, format):
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(screening.CSV_COLUMNS)
-        writer.writerows(screening.csv_rows(answer.results))
+        sheet = screening_export.results_sheet(answer.results, options.lang)
         headers["X-Screen-Receipt"] = receipt["token"]
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+        body = tables.to_csv(sheet, lang=options.lang, bom=options.bom)
+        return Response(body, media_type=tables.CSV_TYPE, headers=headers)
     payload = {
         "results": answer.results,
         "dataset_version": answer.dataset_version,
@@ -163,12 +170,15 @@ async def screen_agency(
     request: Request,
     clock: ClockDep,
     _: PrincipalDep,
+    options: DownloadOptionsDep,
     format: FormatQuery = None,
 ) -> Response:
     """For each code in request order: `valid`, `known`, `listed` (a listing in force
     today, published or not) and the current `grade`. Invalid codes are answered in their
     own item with the rule they broke. More than 100,000 codes is a 413 problem."""
-    return await _screen(request, clock, format, limit=screening.AGENCY_MAX_CODES, public=False)
+    return await _screen(
+        request, clock, format, options, limit=screening.AGENCY_MAX_CODES, public=False
+    )
 
 
 @router.post(
@@ -181,10 +191,14 @@ async def screen_agency(
     },
     openapi_extra=_BODY_DOC,
 )
-async def screen_public(request: Request, clock: ClockDep, format: FormatQuery = None) -> Response:
+async def screen_public(
+    request: Request, clock: ClockDep, options: DownloadOptionsDep, format: FormatQuery = None
+) -> Response:
     """Like `/v1/screen` with no key, at most 1,000 codes, and `listed` counting only
     published listings."""
-    return await _screen(request, clock, format, limit=screening.PUBLIC_MAX_CODES, public=True)
+    return await _screen(
+        request, clock, format, options, limit=screening.PUBLIC_MAX_CODES, public=True
+    )
 
 
 async def _verify(request: Request, receipt: str | dict[str, Any]) -> VerifyOut:

@@ -19,7 +19,7 @@ from service.errors import ValidationFailed
 from service.http.pagination import decode_cursor, encode_cursor
 from service.store.blacklist import public
 from service.web import pages, screening_view, stats_view
-from service.web.i18n import translate
+from service.web.i18n import code_error_text, translate
 from service.web.render import render, request_lang, static_file
 
 router = APIRouter(include_in_schema=False)
@@ -66,21 +66,25 @@ async def search(
 ) -> Response:
     """A `q` that is a valid code searches by code, as the public API does."""
     q = (q or "").strip() or None
+    lang = request_lang(request)
     code = None
+    code_error = None
     if q is not None:
         parsed = try_parse(q)
         if not isinstance(parsed, CodeError):
             code = await public.resolve(session, parsed) or ""
+        elif pages.looks_like_code(q, parsed):
+            code_error = parsed
     after = None
     error = None
     try:
         raw = decode_cursor(cursor)
         after = raw if isinstance(raw, list) else None
     except ValidationFailed:
-        error = translate("search.none", request_lang(request))
+        error = translate("search.none", lang)
     items: list[dict[str, Any]] = []
     key = None
-    if code != "":  # an org code the registry does not know matches nothing
+    if code_error is None and code != "":  # an unknown org code matches nothing
         items, key = await public.search(
             session,
             today=today,
@@ -92,11 +96,17 @@ async def search(
             limit=PAGE_SIZE,
         )
     next_url = pages.next_page_url(request, encode_cursor(key)) if key else None
+    # a valid code with no entries: say whether the registry knows the enterprise at all
+    known = bool(code) and not items and await public.registered(session, code or "")
     return render(
         request,
         "search.html",
         page="search",
         q=q,
+        code=code,
+        known=known,
+        code_error=code_error_text(code_error, lang) if code_error else None,
+        corrected=code_error.corrected if code_error else None,
         region=region or "",
         status=status or "",
         regions=await pages.region_choices(session),
@@ -116,10 +126,26 @@ async def entry(
     parsed = try_parse(code)
     lang = request_lang(request)
     if isinstance(parsed, CodeError):
-        return pages.error_page(
-            request, 422, translate("search.invalid_code", lang, detail=parsed.message)
+        return render(
+            request,
+            "entry.html",
+            page="search",
+            status_code=422,
+            code=code,
+            name=None,
+            region_code=None,
+            listed=False,
+            known=False,
+            entries=[],
+            code_error=code_error_text(parsed, lang),
+            corrected=parsed.corrected,
         )
     canonical, entries = await public.by_code(session, parsed, today)
+    known = (
+        bool(entries)
+        or (parsed.uscc is not None and await public.registered(session, canonical))
+        or (parsed.uscc is None and canonical != parsed.org_code_display)
+    )
     return render(
         request,
         "entry.html",
@@ -128,7 +154,10 @@ async def entry(
         name=entries[0]["name"] if entries else None,
         region_code=entries[0]["region_code"] if entries else parsed.region_code,
         listed=public.is_listed(entries),
+        known=known,
         entries=entries,
+        code_error=None,
+        corrected=None,
     )
 
 

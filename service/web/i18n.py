@@ -97,7 +97,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{total} codes: {hits} listed, {invalid} invalid.",
     ),
     "screen.hit": ("在列", "LISTED"),
-    "screen.clear": ("未在列", "not listed"),
+    "screen.clear": ("已登记，未在列", "registered, not listed"),
     "screen.invalid": ("无效代码", "invalid code"),
     "screen.download": ("下载筛查结果(含签名回执)", "Download the result with its signed receipt"),
     "screen.receipt": ("回执", "Receipt"),
@@ -184,8 +184,104 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "grade.A": ("A 良好自律", "A good self-discipline"),
     "grade.B": ("B 常态", "B routine"),
     "grade.C": ("C 加严监管", "C stricter supervision"),
+    "code.unknown": ("未登记", "not registered"),
+    "code.unknown.long": (
+        "该代码格式正确，但本系统未登记此企业，也没有它的公示记录。",
+        "This code is valid, but no enterprise with it is registered here and it has no "
+        "published entries.",
+    ),
+    "code.registered_not_listed": (
+        "该企业已登记，目前不在严重违法失信名单中。",
+        "This enterprise is registered and not currently listed.",
+    ),
+    "code.did_you_mean": ("正确代码可能是：", "Did you mean: "),
+    "code.wrong": ("代码有误", "Mistyped code"),
     "notfound": ("页面不存在", "Page not found"),
 }
+
+
+# Enumerated values as words: value -> (zh, en). Pages, downloads and reports all read these.
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    "food_safety": ("食品安全（第五条）", "Food safety (Art.5)"),
+    "drug_safety": ("药品、医疗器械、化妆品（第六条）", "Drugs, devices, cosmetics (Art.6)"),
+    "quality_safety": ("质量安全（第七条）", "Quality safety (Art.7)"),
+    "consumer_rights": ("侵害消费者权益（第八条）", "Consumer rights (Art.8)"),
+    "fair_competition": ("破坏公平竞争秩序（第九条）", "Fair competition (Art.9)"),
+    "market_order": ("扰乱市场秩序（第十条）", "Market order (Art.10)"),
+    "penalty_refusal": ("拒不履行处罚决定（第十一条）", "Refusing a penalty decision (Art.11)"),
+}
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "listed": ("在列", "Listed"),
+    "removed": ("已移出", "Removed"),
+    "proposed": ("拟列入", "Proposed"),
+    "notified": ("已告知", "Notified"),
+}
+REMOVAL_LABELS: dict[str, tuple[str, str]] = {
+    "repaired": ("信用修复提前移出", "Early removal after credit repair"),
+    "overturned": ("处罚被撤销", "Penalty overturned"),
+    "error": ("错误列入更正", "Listed in error"),
+    "expired": ("期满自动移出", "Expired after 3 years"),
+}
+
+
+def label(table: dict[str, tuple[str, str]], value: str | None, lang: Lang) -> str:
+    """`value` as a word in `lang`; an unknown value shows as itself."""
+    if not value:
+        return ""
+    pair = table.get(value)
+    return value if pair is None else pair[0 if lang == "zh" else 1]
+
+
+# Code validation messages (the API keeps its English `message` and stable `rule` ids).
+CODE_ERRORS: dict[str, tuple[str, str]] = {
+    "uscc_check": (
+        "统一社会信用代码校验位错误：应为 {expected}，实为 {got}",
+        "USCC check character is wrong: expected {expected}, got {got}",
+    ),
+    "org_check.17": (
+        "统一社会信用代码第 17 位（组织机构代码校验位）错误：应为 {expected}，实为 {got}",
+        "USCC position 17 (organization code check) is wrong: expected {expected}, got {got}",
+    ),
+    "org_check": (
+        "组织机构代码校验位错误：应为 {expected}，实为 {got}",
+        "organization code check character is wrong: expected {expected}, got {got}",
+    ),
+    "length": (
+        "代码应为 18 位（统一社会信用代码）或 9 位（组织机构代码），实为 {got} 位",
+        "a code has 18 characters (USCC) or 9 (organization code), not {got}",
+    ),
+    "charset": (
+        "第 {position} 位的字符“{got}”不能出现在代码中",
+        "character {got!r} at position {position} cannot appear in a code",
+    ),
+    "empty": ("代码为空", "the code is empty"),
+    "type": ("不是文本代码", "not a text code"),
+}
+
+
+def code_error_text(error: object, lang: Lang) -> str:
+    """A code error (a CodeError or the API's `{rule, message, expected}` dict) in words."""
+    if isinstance(error, dict):
+        rule = str(error.get("rule", ""))
+        params = {"expected": error.get("expected"), "got": error.get("got"), "position": None}
+        fallback = str(error.get("message", rule))
+    else:
+        rule = str(getattr(error, "rule", ""))
+        params = {
+            "expected": getattr(error, "expected", None),
+            "got": getattr(error, "got", None),
+            "position": getattr(error, "position", None),
+        }
+        fallback = str(getattr(error, "message", rule))
+    if rule == "org_check" and params["position"] == 17:
+        rule = "org_check.17"
+    pair = CODE_ERRORS.get(rule)
+    if pair is None:
+        return fallback
+    needed = [k for k in ("expected", "got", "position") if "{" + k in pair[0]]
+    if any(params[k] is None for k in needed):
+        return fallback if lang == "en" else pair[0].split("：")[0]
+    return pair[0 if lang == "zh" else 1].format(**params)
 
 
 def resolve_lang(query: str | None, cookie: str | None) -> Lang:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from service.credit.codes import CodeError, normalize
 from service.models import BlacklistEntry
 from service.store import stats
 from service.store.blacklist import public
@@ -73,6 +74,14 @@ async def region_choices(session: AsyncSession) -> list[tuple[str, str]]:
         out.append((province, region_label(province)))
         out.extend((r.key, "— " + region_label(r.key)) for r in rows if r.key[:2] == province)
     return out
+
+
+def looks_like_code(q: str, error: CodeError) -> bool:
+    """A search for something typed as a code (18 or 9 code characters) that fails its
+    check: the page explains the typo instead of searching names for it."""
+    if error.rule in ("uscc_check", "org_check"):
+        return True
+    return error.rule == "charset" and normalize(q).isascii() and normalize(q).isalnum()
 
 
 def next_page_url(request: Request, cursor: str) -> str:

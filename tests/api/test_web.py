@@ -13,6 +13,7 @@ import orjson
 import pytest
 from openpyxl import Workbook
 
+from service.credit.codes import make_uscc
 from tests.api import _web_data as data
 
 PUBLIC_PAGES = ("/", "/blacklist", "/screen", "/downloads", "/stats?year=2026")
@@ -83,11 +84,36 @@ async def test_entry_page_per_enterprise(client: httpx.AsyncClient, seeded: data
     assert "盘锦辽河水泥有限公司" in html and "该企业目前在严重违法失信名单中" in html
     removed = await _page(client, f"/blacklist/{seeded.removed_code}")
     assert "该企业目前不在严重违法失信名单中" in removed and "移出记录" in removed
+    assert "<h2>名单公示信息</h2>" not in removed  # no empty heading over nothing
     clean = await _page(client, f"/blacklist/{seeded.codes[0]}")
-    assert "没有该企业的公示记录" in clean
-    bad = await client.get("/blacklist/91210100000123457X")
-    assert bad.status_code == 422
-    assert "代码无效" in bad.text and bad.headers["content-type"].startswith("text/html")
+    assert "该企业已登记，目前不在严重违法失信名单中" in clean
+
+
+async def test_a_mistyped_code_is_never_not_found(
+    client: httpx.AsyncClient, seeded: data.Seeded
+) -> None:
+    """Entry page, search and screening all name the expected check character and link the
+    corrected code; a valid code nobody registered says 未登记."""
+    good = seeded.listed_code
+    typo = good[:17] + ("0" if good[17] != "0" else "1")
+    expected = f"统一社会信用代码校验位错误：应为 {good[17]}，实为 {typo[17]}"
+    link = f'<a class="code" href="/blacklist/{good}">{good}</a>'
+    bad = await client.get(f"/blacklist/{typo}")
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
+    assert expected in bad.text and link in bad.text
+    found = await _page(client, "/blacklist", params={"q": typo})
+    assert expected in found and link in found and "没有找到" not in found
+    screened = await client.post("/screen", data={"codes": typo})
+    assert expected in screened.text and f'href="/blacklist/{good}"' in screened.text
+
+    unknown = make_uscc("MA0UNKN1", region="211100")
+    for html in (
+        await _page(client, f"/blacklist/{unknown}"),
+        await _page(client, "/blacklist", params={"q": unknown}),
+    ):
+        assert "未登记" in html and "没有找到" not in html
+    screened = await client.post("/screen", data={"codes": f"{unknown}\n{seeded.codes[0]}"})
+    assert "未登记" in screened.text and "已登记，未在列" in screened.text
 
 
 async def test_english_switch_is_remembered(client: httpx.AsyncClient) -> None:

@@ -79,7 +79,8 @@ def _visible_text(page: Any) -> str:
         page.evaluate(
             """() => {
             const parts = [document.title, document.body.innerText];
-            for (const el of document.querySelectorAll('[placeholder],[aria-label],[title],[alt]')) {
+            const sel = '[placeholder],[aria-label],[title],[alt]';
+            for (const el of document.querySelectorAll(sel)) {
               for (const a of ['placeholder', 'aria-label', 'title', 'alt']) {
                 if (el.hasAttribute(a)) parts.push(el.getAttribute(a));
               }
