@@ -60,6 +60,10 @@ class Column:
         """The cell value in `lang`, typed for XLSX (CSV stringifies it)."""
         if raw is None or raw == "":
             return None
+        if isinstance(raw, list | tuple):
+            if lang == "zh" and self.labels is not None:
+                return "、".join(self.labels[v][0] if v in self.labels else str(v) for v in raw)
+            return "|".join(str(v) for v in raw)  # `qcredit import` splits on "|"
         if self.labels is not None and isinstance(raw, str) and raw in self.labels:
             pair = self.labels[raw]
             return pair[0] if lang == "zh" else raw
@@ -71,8 +75,8 @@ class Column:
             return datetime.fromisoformat(raw.replace("Z", "+00:00"))
         if self.kind in ("number", "percent") and not isinstance(raw, int | float):
             return float(raw)
-        if isinstance(raw, list | tuple):
-            return "|".join(str(v) for v in raw)
+        if isinstance(raw, dict):
+            return None
         return raw
 
 
@@ -180,9 +184,11 @@ def to_xlsx(sheets: Sequence[Sheet], *, lang: Lang = "zh") -> bytes:
     return out.getvalue()
 
 
-def safe_value(value: Any) -> Any:
-    """For workbooks built cell by cell (the quality report): a string value that openpyxl
-    would otherwise store as a formula, stripped of characters XML cannot carry."""
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+def append_values(ws: Any, values: Sequence[Any]) -> None:
+    """`ws.append` for workbooks built in memory (the quality report, with native charts):
+    text stripped of characters XML cannot carry, and a text starting with "=" kept as text
+    (openpyxl would store it as a formula)."""
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"

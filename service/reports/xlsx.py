@@ -11,6 +11,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from service.exports.tables import append_values
 from service.reports.figures import GRADE_KEYS, QualityReport, RateRow
 from service.reports.narrative import REMOVAL_ZH
 
@@ -50,7 +51,7 @@ PERCENT = "0.0%"
 
 
 def _header(sheet: Worksheet, headers: Sequence[str]) -> None:
-    sheet.append(list(headers))
+    append_values(sheet, list(headers))
     for cell in sheet[1]:
         cell.font = BOLD
     sheet.freeze_panes = "A2"
@@ -60,7 +61,8 @@ def _rate_sheet(book: Workbook, title: str, rows: list[RateRow], target: float) 
     sheet = book.create_sheet(title)
     _header(sheet, RATE_HEADERS)
     for r in rows:
-        sheet.append(
+        append_values(
+            sheet,
             [
                 r.key,
                 r.label,
@@ -72,7 +74,7 @@ def _rate_sheet(book: Workbook, title: str, rows: list[RateRow], target: float) 
                 r.change_pp,
                 target,
                 r.below_target,
-            ]
+            ],
         )
         if r.below_target:
             for cell in sheet[sheet.max_row]:
@@ -129,7 +131,7 @@ def build(report: QualityReport) -> bytes:
     summary.append([])
     summary.append(["说明 narrative"])
     for zh, en in zip(report.narrative_zh, report.narrative_en, strict=True):
-        summary.append([zh, en])
+        append_values(summary, [zh, en])
     summary.column_dimensions["A"].width = 28
     summary.column_dimensions["B"].width = 60
 
@@ -140,14 +142,15 @@ def build(report: QualityReport) -> bytes:
     grades = book.create_sheet("分类等级 Grades")
     _header(grades, GRADE_HEADERS)
     for g in report.grades:
-        grades.append([g.key, g.label, *(g.counts.get(k, 0) for k in GRADE_KEYS), g.total])
+        append_values(grades, [g.key, g.label, *(g.counts.get(k, 0) for k in GRADE_KEYS), g.total])
     totals = report.grade_total
     grades.append(["total", "合计", *(totals[k] for k in GRADE_KEYS), sum(totals.values())])
 
     moves = book.create_sheet("名单变动 Blacklist")
     _header(moves, MOVEMENT_HEADERS)
     for m in report.movements:
-        moves.append(
+        append_values(
+            moves,
             [
                 m.on,
                 m.event,
@@ -157,7 +160,7 @@ def build(report: QualityReport) -> bytes:
                 m.category,
                 REMOVAL_ZH.get(m.detail, m.detail) if m.event == "removed" else m.detail,
                 m.authority,
-            ]
+            ],
         )
     for cell in moves["A"][1:]:
         cell.number_format = "yyyy-mm-dd"

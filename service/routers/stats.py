@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Annotated, Literal
 
@@ -11,6 +9,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from service.deps import PrincipalDep, SessionDep
 from service.errors import FieldError, ValidationFailed, problem_responses
+from service.exports import tables
+from service.exports.options import DownloadOptions, DownloadOptionsDep
+from service.exports.tables import Column
 from service.http.etag import json_response
 from service.schemas.classification import (
     GradeCounts,
@@ -94,19 +95,25 @@ def _row(
     )
 
 
-CSV_COLUMNS = ("key", "label", "inspections", "passed", "failed", "rate", "below_target")
+CSV_COLUMNS = (
+    Column("key", "分组代码"),
+    Column("label", "名称"),
+    Column("inspections", "抽查批次", "int"),
+    Column("passed", "合格批次", "int"),
+    Column("failed", "不合格批次", "int"),
+    Column("rate", "合格率", "percent"),
+    Column("below_target", "低于目标", "bool"),
+)
 
 
-def _csv(out: PassRateStats) -> Response:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in [*out.groups, out.total]:
-        data = row.model_dump()
-        writer.writerow(["" if data[c] is None else data[c] for c in CSV_COLUMNS])
+def _csv(out: PassRateStats, options: DownloadOptions) -> Response:
+    rows = [row.model_dump() for row in [*out.groups, out.total]]
+    body = tables.to_csv(
+        tables.Sheet("合格率", CSV_COLUMNS, rows), lang=options.lang, bom=options.bom
+    )
     return Response(
-        buf.getvalue(),
-        media_type="text/csv; charset=utf-8",
+        body,
+        media_type=tables.CSV_TYPE,
         headers={"Content-Disposition": f'attachment; filename="pass-rates-{out.group_by}.csv"'},
     )
 
@@ -124,6 +131,7 @@ async def inspection_stats(
     session: SessionDep,
     _: PrincipalDep,
     request: Request,
+    options: DownloadOptionsDep,
     group_by: Annotated[
         Literal["product", "region", "level", "month"],
         Query(description="product category, region, inspection level or month (YYYY-MM)"),
@@ -182,5 +190,5 @@ async def inspection_stats(
         total=total,
     )
     if fmt == "csv":
-        return _csv(out)
+        return _csv(out, options)
     return json_response(request, out.model_dump(mode="json", by_alias=True))
