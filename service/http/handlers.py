@@ -73,15 +73,27 @@ def validation_errors(errors: list[dict[str, Any]] | Any) -> list[FieldError]:
     return out
 
 
-async def _app_error(_: Request, exc: Exception) -> Response:
+def _page(request: Request, status: int, headers: dict[str, str] | None = None) -> Response | None:
+    """The HTML error page when a person's browser asked for a portal route, else None."""
+    from service.web import errors as web_errors  # the portal builds on the API, not back
+
+    if status in web_errors.HEADINGS and web_errors.is_page(request):
+        return web_errors.error_page(request, status, headers=headers)
+    return None
+
+
+async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
     if exc.status >= 500:
         log.error("server problem", detail=exc.detail)
-    return problem_response(exc.problem(), exc.headers)
+    return _page(request, exc.status, exc.headers) or problem_response(exc.problem(), exc.headers)
 
 
-async def _request_validation(_: Request, exc: Exception) -> Response:
+async def _request_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    page = _page(request, 422)
+    if page is not None:
+        return page
     errors = validation_errors(exc.errors())
     malformed = any(e.rule == "json_invalid" for e in errors)
     status = 400 if malformed else 422
@@ -95,8 +107,11 @@ async def _request_validation(_: Request, exc: Exception) -> Response:
     return problem_response(problem)
 
 
-async def _http_error(_: Request, exc: Exception) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    page = _page(request, exc.status_code, getattr(exc, "headers", None))
+    if page is not None:
+        return page
     slug = _HTTP_SLUGS.get(exc.status_code, "http-error")
     problem = Problem(
         type=PROBLEM_BASE + slug,

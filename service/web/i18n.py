@@ -26,9 +26,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.stats": ("抽查统计", "Statistics"),
     "nav.regulator": ("监管入口", "Regulators"),
     "lang.switch": ("English", "中文"),
-    "lang.switch.label": ("Switch to English", "切换到中文"),
+    "lang.switch.label": ("切换到英文版", "Switch to Chinese"),
     "footer": (
-        "依据《市场监督管理严重违法失信名单管理办法》(市场监管总局令第44号)公示。",
+        "依据《市场监督管理严重违法失信名单管理办法》（市场监管总局令第44号）公示。",
         "Published under SAMR Order 44 on the serious-dishonesty list.",
     ),
     "home.lead": (
@@ -39,7 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.listed": ("当前在列企业", "Enterprises currently listed"),
     "home.removed": ("已移出记录", "Removal records"),
     "search.label": ("企业名称或统一社会信用代码", "Enterprise name or credit code"),
-    "search.placeholder": ("例如:盘锦 或 91211100…", "e.g. Panjin or 91211100…"),
+    "search.placeholder": ("例如：盘锦 或 91211100…", "e.g. Panjin or 91211100…"),
     "search.submit": ("查询", "Search"),
     "search.region": ("地区", "Region"),
     "search.region.all": ("全部地区", "All regions"),
@@ -48,7 +48,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.results": ("查询结果", "Results"),
     "search.none": ("没有找到符合条件的名单记录。", "No list entries match."),
     "search.more": ("下一页", "Next page"),
-    "search.invalid_code": ("代码无效:{detail}", "Invalid code: {detail}"),
+    "search.invalid_code": ("代码无效：{detail}", "Invalid code: {detail}"),
     "status.listed": ("在列", "Listed"),
     "status.removed": ("已移出", "Removed"),
     "status.proposed": ("拟列入", "Proposed"),
@@ -86,39 +86,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "entry.removals": ("移出记录", "Removal records"),
     "screen.title": ("供应商批量筛查", "Supplier screening"),
     "screen.lead": (
-        "粘贴或上传最多 {max} 个统一社会信用代码(CSV 或 XLSX),查看哪些企业在列。",
+        "粘贴或上传最多 {max} 个统一社会信用代码（CSV 或 XLSX），查看哪些企业在列。",
         "Paste or upload up to {max} credit codes (CSV or XLSX) to see which are listed.",
     ),
-    "screen.codes": ("代码(每行一个)", "Codes (one per line)"),
-    "screen.file": ("或上传文件(CSV/XLSX,取第一列)", "Or upload a file (CSV/XLSX, first column)"),
+    "screen.codes": ("代码（每行一个）", "Codes (one per line)"),
+    "screen.file": (
+        "或上传文件（CSV/XLSX，取第一列）",
+        "Or upload a file (CSV/XLSX, first column)",
+    ),
     "screen.submit": ("开始筛查", "Screen"),
     "screen.summary": (
-        "共 {total} 个代码:{hits} 个在列,{invalid} 个无效。",
+        "共 {total} 个代码：{hits} 个在列，{invalid} 个无效。",
         "{total} codes: {hits} listed, {invalid} invalid.",
     ),
     "screen.hit": ("在列", "LISTED"),
     "screen.clear": ("已登记，未在列", "registered, not listed"),
     "screen.invalid": ("无效代码", "invalid code"),
-    "screen.download": ("下载筛查结果(含签名回执)", "Download the result with its signed receipt"),
+    "screen.download": (
+        "下载筛查结果（含签名回执）",
+        "Download the result with its signed receipt",
+    ),
     "screen.receipt": ("回执", "Receipt"),
     "screen.dataset": ("数据版本", "Dataset version"),
-    "screen.error": ("无法筛查:{detail}", "Cannot screen: {detail}"),
+    "screen.error": ("无法筛查：{detail}", "Cannot screen: {detail}"),
     "screen.empty": ("请至少输入一个代码。", "Enter at least one code."),
     "downloads.title": ("公示数据下载", "Published data"),
     "downloads.lead": (
-        "严重违法失信名单公示数据(含移出记录),可整表下载或按序号增量同步。",
+        "严重违法失信名单公示数据（含移出记录），可整表下载或按序号增量同步。",
         "The published list including removals: full export or incremental deltas.",
     ),
     "downloads.full": ("完整名单", "Full list"),
     "downloads.delta": (
-        "增量(自某日起列入、公示、恢复或移出的记录)",
+        "增量（自某日起列入、公示、恢复或移出的记录）",
         "Deltas (entries listed, published, restored or removed since a date)",
     ),
     "downloads.since": ("自该日起的变更", "Changes since"),
     "downloads.format": ("格式", "Format"),
     "stats.title": ("产品质量监督抽查合格率", "Product sampling pass rates"),
     "stats.lead": (
-        "按产品类别、地区和月份统计的抽查合格率(以复检结果为准),虚线为目标值 {target}。",
+        "按产品类别、地区和月份统计的抽查合格率（以复检结果为准），虚线为目标值 {target}。",
         "Pass rates by product category, region and month (final results after re-test); "
         "the dashed line is the {target} target.",
     ),
@@ -138,8 +144,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.apply": ("查看", "Show"),
     "reg.title": ("监管人员入口", "Regulator sign-in"),
     "reg.lead": (
-        "使用本机构的 API 密钥登录。密钥只保存在本浏览器标签页的会话中(sessionStorage),"
-        "关闭标签页即清除。",
+        "使用本机构的 API 密钥登录。密钥只保存在本浏览器标签页的会话存储中，关闭标签页即清除。",
         "Sign in with your agency API key. The key stays in this browser tab's session "
         "storage and is gone when the tab closes.",
     ),
@@ -151,7 +156,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reg.need_key": ("请先登录。", "Please sign in first."),
     "reg.dossier": ("企业信用档案", "Enterprise dossier"),
     "reg.lookup": ("查看档案", "Open dossier"),
-    "reg.plan": ("监管计划(应检企业)", "Supervision plan (due for inspection)"),
+    "reg.plan": ("监管计划（应检企业）", "Supervision plan (due for inspection)"),
     "reg.candidates": ("拟列入名单线索", "Blacklist candidates"),
     "reg.reasons": ("分类依据", "Reasons"),
     "reg.history": ("等级变化", "Grade history"),
@@ -174,12 +179,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reg.as_of": ("评定日期", "As of"),
     "reg.report": ("质量状况报告", "Quality status report"),
     "reg.report.lead": (
-        "按地区和年度生成质量状况报告(XLSX 工作簿或含图表的 HTML 文档)。",
+        "按地区和年度生成质量状况报告（XLSX 工作簿或含图表的 HTML 文档）。",
         "A quality status report for a region and year (XLSX workbook or HTML with charts).",
     ),
     "reg.format": ("格式", "Format"),
     "reg.download": ("下载", "Download"),
     "reg.agency": ("机构", "Agency"),
+    "reg.national": ("全国", "national"),
+    "reg.not_listed": ("未在列", "not listed"),
+    "reg.overdue": ("逾期 {n} 天", "{n} days overdue"),
+    "reg.freq.0.5": ("每两年一次", "every two years"),
+    "reg.freq.1": ("每年一次", "once a year"),
+    "reg.freq.2": ("每年两次", "twice a year"),
+    "reg.freq.n": ("每年 {n} 次", "{n} times a year"),
+    "reg.refused": ("拒绝抽查", "sampling refused"),
+    "reg.heavier": ("较重处罚", "heavier penalty"),
+    "reg.substantiated": ("属实", "substantiated"),
+    "reg.not_substantiated": ("不属实", "not substantiated"),
+    "reg.refused_or_delayed": ("拒不召回或拖延", "refused or delayed"),
+    "reg.revoked": ("已吊销", "revoked"),
+    "reg.valid_to": ("有效期至 {d}", "valid to {d}"),
+    "reg.plan.empty": (
+        "该地区目前没有应检企业：所有企业都在各自分类等级规定的检查周期内。",
+        "No enterprise in this region is due: all are within the inspection interval of "
+        "their class.",
+    ),
+    "reg.candidates.empty": (
+        "目前没有拟列入线索。企业的信用档案出现《市场监督管理严重违法失信名单管理办法》"
+        "第五条至第十一条所列情形时，会作为线索出现在这里；是否列入，由监管人员核实后按程序决定。",
+        "No candidates now. An enterprise appears here when its dossier shows one of the cases "
+        "of Order 44 Art.5-11; whether it is listed is decided by a regulator through the "
+        "procedure.",
+    ),
     "grade.AA": ("AA 优秀自律", "AA excellent self-discipline"),
     "grade.A": ("A 良好自律", "A good self-discipline"),
     "grade.B": ("B 常态", "B routine"),
@@ -196,6 +227,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "code.did_you_mean": ("正确代码可能是：", "Did you mean: "),
     "code.wrong": ("代码有误", "Mistyped code"),
+    "error.404": ("页面不存在", "Page not found"),
+    "error.404.detail": (
+        "您访问的地址不存在，请检查网址，或从首页重新查找。",
+        "There is no page at this address. Check the URL or start again from the home page.",
+    ),
+    "error.405": ("不支持的操作", "Not allowed"),
+    "error.405.detail": ("该页面不支持这种请求方式。", "This page does not accept that request."),
+    "error.422": ("请求有误", "Invalid request"),
+    "error.422.detail": (
+        "提交的内容或网址中的参数有误，请返回修改后重试。",
+        "Something in the form or the address is not valid; go back, correct it and retry.",
+    ),
+    "error.429": ("请求过于频繁", "Too many requests"),
+    "error.429.detail": (
+        "来自本地址的请求过多，请稍后再试。",
+        "Too many requests from your address; please try again in a moment.",
+    ),
+    "error.back": ("返回首页", "Back to the home page"),
     "notfound": ("页面不存在", "Page not found"),
 }
 

@@ -18,7 +18,7 @@ from service.models import BlacklistEntry
 from service.store import stats
 from service.store.blacklist import public
 from service.store.blacklist.reads import status_clause
-from service.web import i18n
+from service.web import i18n, vocabulary
 from service.web.render import region_label, render, request_lang
 
 # API paths the regulator script calls (one place to keep them in step with the routers).
@@ -30,6 +30,7 @@ API_PATHS = {
     "plan": "/v1/supervision/plan",
     "candidates": "/v1/blacklist/candidates",
     "report": "/v1/reports/quality",
+    "catalog": "/v1/catalog",
 }
 REG_NAV = (
     ("reg-signin", "/regulator", "reg.signin"),
@@ -100,7 +101,7 @@ def error_page(request: Request, status: int, detail: str) -> Response:
 
 def regulator(request: Request, template: str, page: str, **context: Any) -> Response:
     lang = request_lang(request)
-    messages = {k: i18n.translate(k, lang) for k in JS_KEYS}
+    messages = {k: i18n.translate(k, lang) for k in JS_KEYS} | vocabulary.script_messages(lang)
     return render(
         request,
         f"regulator/{template}",

@@ -136,3 +136,33 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "state": {"open": ("办理中", "open"), "closed": ("已结案", "closed")},
 }
+
+TRIGGERS: dict[str, tuple[str, str]] = {
+    "daily": ("每日重新评定", "daily re-grading"),
+    "demo": ("载入演示数据", "demo data loaded"),
+    "ruleset": ("规则版本变更", "rule set change"),
+    "enterprise": ("企业信息登记或变更", "enterprise registered or changed"),
+    "catalog": ("产品目录风险等级变更", "catalog risk level change"),
+    "record": ("信用记录变化", "credit record change"),
+    "recompute": ("批量重新评定", "bulk re-grading"),
+    "blacklist.propose": ("拟列入名单", "listing proposed"),
+    "blacklist.notify": ("列入前告知", "prior notice"),
+    "blacklist.approve": ("列入审批", "listing approved"),
+    "blacklist.list": ("列入名单", "listed"),
+    "blacklist.publish": ("名单公示", "published"),
+    "blacklist.remove": ("移出名单", "removed"),
+    "blacklist.restore": ("恢复列入", "restored"),
+    "blacklist.expire": ("期满移出", "expired"),
+}
+
+
+def script_messages(lang: str) -> dict[str, str]:
+    """Words for the regulator script: ``v.<field>.<value>`` and ``trigger.<name>``."""
+    i = 0 if lang == "zh" else 1
+    out = {
+        f"v.{field}.{value}": pair[i]
+        for field, labels in VALUE_LABELS.items()
+        for value, pair in labels.items()
+    }
+    out.update({f"trigger.{k}": pair[i] for k, pair in TRIGGERS.items()})
+    return out

@@ -132,7 +132,7 @@ async def test_screening_paste_highlights_hits(
     codes = [seeded.codes[0], seeded.listed_code.lower(), seeded.removed_code, "12345"]
     r = await client.post("/screen", data={"codes": "\n".join(codes)})
     assert r.status_code == 200
-    assert "共 4 个代码:1 个在列,1 个无效。" in r.text
+    assert "共 4 个代码：1 个在列，1 个无效。" in r.text
     assert _count(r.text, r'<tr class="hit">') == 1
     assert _count(r.text, r'<tr class="invalid">') == 1
     hit_row = r.text.split('<tr class="hit">')[1].split("</tr>")[0]
@@ -152,7 +152,7 @@ async def test_screening_upload_xlsx_and_signed_download(
     files = {"file": ("suppliers.xlsx", buf.getvalue(), "application/octet-stream")}
     r = await client.post("/screen", data={"codes": ""}, files=files)
     assert r.status_code == 200, r.text
-    assert "共 2 个代码:1 个在列,0 个无效。" in r.text
+    assert "共 2 个代码：1 个在列，0 个无效。" in r.text
 
     download = await client.post(
         "/screen/download",
