@@ -18,7 +18,7 @@ from service.deps import SessionDep, TodayDep, get_db
 from service.errors import ValidationFailed
 from service.http.pagination import decode_cursor, encode_cursor
 from service.store.blacklist import public
-from service.web import pages, screening_view, stats_view
+from service.web import pages, receipts_view, screening_view, stats_view
 from service.web.i18n import code_error_text, translate
 from service.web.render import render, request_lang, static_file
 
@@ -210,6 +210,48 @@ async def screen_download(
         return pages.error_page(request, 422, error)
     async with get_db(request).session(write=False) as session:
         return await screening_view.download(request, session, raw, today, format)
+
+
+@router.get("/receipts")
+async def receipts_page(
+    request: Request, receipt: Annotated[str | None, Query(max_length=200_000)] = None
+) -> Response:
+    """A receipt in words; `?receipt=<token>` (the screening page links here) checks it."""
+    view, error = None, None
+    if receipt:
+        view, error = await receipts_view.check(request, receipt.strip(), request_lang(request))
+    return render(request, "receipts.html", page="receipts", view=view, error=error, token=receipt)
+
+
+@router.post("/receipts")
+async def receipts_verify(
+    request: Request,
+    receipt: Annotated[str, Form(max_length=200_000)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    lang = request_lang(request)
+    found: str | dict[str, Any] | None = receipt.strip() or None
+    if file is not None and file.filename:
+        data = await file.read(receipts_view.MAX_UPLOAD + 1)
+        found = receipts_view.receipt_from_upload(file.filename, data[: receipts_view.MAX_UPLOAD])
+        if found is None:
+            found = ""
+    view, error = None, None
+    if found is None:
+        error = translate("receipt.empty", lang)
+    elif found == "":
+        error = translate("receipt.malformed", lang)
+    else:
+        view, error = await receipts_view.check(request, found, lang)
+    return render(
+        request,
+        "receipts.html",
+        page="receipts",
+        status_code=422 if error else 200,
+        view=view,
+        error=error,
+        token=view.token if view else receipt,
+    )
 
 
 @router.get("/downloads")

@@ -24,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.screen": ("批量筛查", "Screening"),
     "nav.downloads": ("数据下载", "Downloads"),
     "nav.stats": ("抽查统计", "Statistics"),
+    "nav.receipts": ("回执核验", "Receipts"),
     "nav.regulator": ("监管入口", "Regulators"),
     "lang.switch": ("English", "中文"),
     "lang.switch.label": ("切换到英文版", "Switch to Chinese"),
@@ -227,6 +228,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "code.did_you_mean": ("正确代码可能是：", "Did you mean: "),
     "code.wrong": ("代码有误", "Mistyped code"),
+    "receipt.title": ("筛查回执核验", "Screening receipts"),
+    "receipt.lead": (
+        "每次批量筛查都附有本系统签名的回执。粘贴回执令牌，或上传筛查结果文件（XLSX 或 JSON），"
+        "即可查看回执内容并核验签名是否有效。",
+        "Every screening comes with a receipt signed by this registry. Paste the receipt "
+        "token or upload the screening download (XLSX or JSON) to read it and check its "
+        "signature.",
+    ),
+    "receipt.token": ("回执令牌或回执内容", "Receipt token or receipt"),
+    "receipt.file": ("或上传筛查结果文件（XLSX/JSON）", "Or upload the screening file (XLSX/JSON)"),
+    "receipt.submit": ("核验", "Verify"),
+    "receipt.valid": (
+        "签名有效：本回执由本系统签发，内容未被改动。",
+        "Signature valid: this registry issued this receipt and it is unchanged.",
+    ),
+    "receipt.invalid": (
+        "签名无效：本回执不是本系统签发的，或内容已被改动。",
+        "Signature not valid: this registry did not issue this receipt, or it was changed.",
+    ),
+    "receipt.malformed": (
+        "无法识别回执：请粘贴完整的回执令牌，或上传筛查结果文件。",
+        "This is not a receipt: paste the whole token or upload the screening file.",
+    ),
+    "receipt.empty": ("请粘贴回执令牌或上传文件。", "Paste a token or upload a file."),
+    "receipt.issued_at": ("筛查时间", "Screened at"),
+    "receipt.count": ("筛查代码数", "Codes screened"),
+    "receipt.count_value": ("{n} 个", "{n}"),
+    "receipt.dataset": ("名单数据版本", "List dataset version"),
+    "receipt.hits": ("在列企业", "Listed enterprises found"),
+    "receipt.no_hits": ("无（所筛代码均不在列）", "None (no screened code was listed)"),
+    "receipt.sha": ("所筛代码的摘要（SHA-256）", "Digest of the codes screened (SHA-256)"),
+    "receipt.link": ("查看回执说明与核验", "Read and verify this receipt"),
     "error.404": ("页面不存在", "Page not found"),
     "error.404.detail": (
         "您访问的地址不存在，请检查网址，或从首页重新查找。",

@@ -32,6 +32,7 @@ NAV = (
     ("screen", "/screen"),
     ("downloads", "/downloads"),
     ("stats", "/stats"),
+    ("receipts", "/receipts"),
     ("regulator", "/regulator"),
 )
 CATEGORY_LABELS = i18n.CATEGORY_LABELS

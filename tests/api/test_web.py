@@ -4,6 +4,7 @@ local and every page stays within its weight budget."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from typing import Any
@@ -107,11 +108,11 @@ async def test_a_mistyped_code_is_never_not_found(
     assert expected in screened.text and f'href="/blacklist/{good}"' in screened.text
 
     unknown = make_uscc("MA0UNKN1", region="211100")
-    for html in (
+    for text in (
         await _page(client, f"/blacklist/{unknown}"),
         await _page(client, "/blacklist", params={"q": unknown}),
     ):
-        assert "未登记" in html and "没有找到" not in html
+        assert "未登记" in text and "没有找到" not in text
     screened = await client.post("/screen", data={"codes": f"{unknown}\n{seeded.codes[0]}"})
     assert "未登记" in screened.text and "已登记，未在列" in screened.text
 
@@ -261,3 +262,46 @@ async def test_html_pages_stay_out_of_the_openapi_schema(app: Any) -> None:
     paths = set(app.openapi()["paths"])
     assert not {"/", "/stats", "/screen", "/blacklist", "/regulator", "/static/{name}"} & paths
     assert {"/v1/reports/quality", "/v1/me"} <= paths
+
+
+async def test_receipts_page_reads_and_verifies_a_receipt(
+    client: httpx.AsyncClient, seeded: data.Seeded
+) -> None:
+    codes = f"{seeded.listed_code}\n{seeded.codes[3]}"
+    screened = await client.post("/screen", data={"codes": codes})
+    link = re.search(r'href="(/receipts\?receipt=[^"]+)"', screened.text)
+    assert link is not None, "the screening page links its receipt"
+    page = await _page(client, html.unescape(link.group(1)))
+    assert "签名有效" in page and "2 个" in page and "北京时间" in page
+    assert f'href="/blacklist/{seeded.listed_code}"' in page
+
+    for fmt, name in (("xlsx", "screening.xlsx"), ("json", "screening.json")):
+        download = await client.post("/screen/download", data={"codes": codes, "format": fmt})
+        files = {"file": (name, download.content, "application/octet-stream")}
+        r = await client.post("/receipts", data={"receipt": ""}, files=files)
+        assert r.status_code == 200 and "签名有效" in r.text, fmt
+
+    token = orjson.loads(download.content)["receipt"]["token"]
+    body, _, signature = token.partition(".")
+    forged = body + "." + ("0" * len(signature))
+    r = await client.post("/receipts", data={"receipt": forged})
+    assert r.status_code == 200 and "签名无效" in r.text
+    r = await client.post("/receipts", data={"receipt": "不是回执"})
+    assert r.status_code == 422 and "无法识别回执" in r.text
+    r = await client.post("/receipts", data={"receipt": ""})
+    assert r.status_code == 422 and "请粘贴回执令牌或上传文件" in r.text
+
+
+async def test_browser_routes_get_html_error_pages_and_the_api_problems(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "页面不存在" in page.text
+    bad = await client.get("/stats", params={"year": "1900"}, headers={"Accept": "text/html"})
+    assert bad.status_code == 422 and "请求有误" in bad.text
+    api = await client.get("/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
+    favicon = await client.get("/favicon.ico")
+    assert favicon.status_code == 200 and favicon.headers["content-type"] == "image/svg+xml"
