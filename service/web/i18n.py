@@ -27,7 +27,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.receipts": ("回执核验", "Receipts"),
     "nav.regulator": ("监管入口", "Regulators"),
     "lang.switch": ("English", "中文"),
-    "lang.switch.label": ("切换到英文版", "Switch to Chinese"),
+    "lang.switch.label": ("English（切换到英文版）", "中文 (switch to Chinese)"),
     "footer": (
         "依据《市场监督管理严重违法失信名单管理办法》（市场监管总局令第44号）公示。",
         "Published under SAMR Order 44 on the serious-dishonesty list.",

@@ -186,7 +186,7 @@
       [t("field.code"), t("field.name"), t("field.grade"), t("reg.per_year"), t("reg.last_inspected"), t("reg.due_on")],
       page.items.map((p) => [link(p.code), p.name, grade(p.grade), perYear(p.inspections_per_year),
         h("span", { class: "date" }, p.last_inspection_on || "—"),
-        h("span", {}, h("span", { class: "date" }, p.due_on),
+        h("span", {}, h("span", { class: "date" }, p.due_on), " ",
           p.overdue_days ? h("span", { class: "badge hit" }, t("reg.overdue").replace("{n}", p.overdue_days)) : "")]),
       t("reg.plan.empty"));
   }
