@@ -7,6 +7,7 @@ from typing import Any
 
 from service.credit.codes import CodeError, try_parse
 from service.exports.tables import Column, Lang, Sheet
+from service.web import vocabulary
 from service.web.i18n import code_error_text
 
 COLUMNS = (
@@ -16,12 +17,12 @@ COLUMNS = (
     Column("known", "已登记", "bool"),
     Column("listed", "在列", "bool"),
     Column("grade", "分类等级"),
-    Column("error_rule", "错误规则"),
+    Column("error_rule", "错误类型", labels=vocabulary.CODE_RULES),
     Column("error_message", "错误说明"),
 )
 RECEIPT_COLUMNS = (Column("field", "项目"), Column("value", "内容"))
 RECEIPT_LABELS = {
-    "issued_at": "签发时间（UTC）",
+    "issued_at": "签发时间（协调世界时）",
     "alg": "签名算法",
     "signature": "签名",
     "dataset_version": "数据版本",
@@ -69,7 +70,7 @@ def receipt_sheet(receipt: dict[str, Any], lang: Lang) -> Sheet:
         name = RECEIPT_LABELS.get(key, key) if lang == "zh" else key
         items.append({"field": name, "value": shown})
     verify = (
-        "在“回执核验”页面上传本文件，或 GET /public/v1/screen/verify?receipt=<回执令牌>"
+        "在本系统“回执核验”页面上传本文件即可核验"
         if lang == "zh"
         else "upload this file on the receipts page, or "
         "GET /public/v1/screen/verify?receipt=<token>"

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from service.exports.tables import append_values
 from service.reports.figures import GRADE_KEYS, QualityReport, RateRow
 from service.reports.narrative import REMOVAL_ZH
-from service.web import i18n
+from service.web import i18n, vocabulary
 
 EVENTS_ZH = {"listed": "列入", "removed": "移出", "restored": "恢复列入"}
 GRADE_NAMES = {"unclassified": "未分类"}
@@ -68,7 +68,9 @@ def _rate_sheet(book: Workbook, title: str, rows: list[RateRow], target: float) 
         append_values(
             sheet,
             [
-                r.key,
+                i18n.label(vocabulary.GROUP_KEYS, r.key, "zh")
+                if r.key in vocabulary.GROUP_KEYS
+                else r.key,
                 r.label,
                 r.inspections,
                 r.passed,

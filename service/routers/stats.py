@@ -21,6 +21,7 @@ from service.schemas.classification import (
     PassRateStats,
 )
 from service.store import stats
+from service.web import vocabulary
 
 router = APIRouter(prefix="/v1/stats", tags=["statistics"])
 
@@ -96,7 +97,7 @@ def _row(
 
 
 CSV_COLUMNS = (
-    Column("key", "分组代码"),
+    Column("key", "分组代码", labels=vocabulary.GROUP_KEYS),
     Column("label", "名称"),
     Column("inspections", "抽查批次", "int"),
     Column("passed", "合格批次", "int"),

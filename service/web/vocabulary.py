@@ -166,3 +166,15 @@ def script_messages(lang: str) -> dict[str, str]:
     }
     out.update({f"trigger.{k}": pair[i] for k, pair in TRIGGERS.items()})
     return out
+
+
+CODE_RULES: dict[str, tuple[str, str]] = {
+    "uscc_check": ("校验位错误", "uscc_check"),
+    "org_check": ("组织机构代码校验位错误", "org_check"),
+    "length": ("长度错误", "length"),
+    "charset": ("含不允许的字符", "charset"),
+    "empty": ("代码为空", "empty"),
+    "type": ("不是文本", "type"),
+}
+# Pass-rate group keys that are words, not codes (levels and the total row).
+GROUP_KEYS: dict[str, tuple[str, str]] = {**VALUE_LABELS["level"], "total": ("合计", "total")}

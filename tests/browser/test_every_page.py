@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import OUTPUT
-from tests.browser.zh_scan import english_words
+from tests.zh_scan import english_words
 
 pytestmark = pytest.mark.browser
 LiveServer = Any  # the conftest's LiveServer

@@ -45,6 +45,8 @@ ALLOWED = {
 # USCC (18) and organisation codes (9, or 8-1), with or without lower case, and hex digests
 CODE = re.compile(
     r"\b[0-9A-Za-z]{18}\b|\b[0-9A-Za-z]{8}-?[0-9A-Za-z]\b|\b[0-9a-f]{16,}\b|\b[0-9A-Za-z_-]{40,}\b"
+    # identifiers that carry a digit: source references, rule set ids, ISO timestamps
+    r"|[A-Za-z0-9_.+-]*[0-9][A-Za-z0-9_.+-]*"
 )
 WORD = re.compile(r"[A-Za-z]+")
 
