@@ -257,12 +257,14 @@ async def receipts_verify(
 @router.get("/downloads")
 async def downloads(request: Request, today: TodayDep) -> Response:
     base = "/public/v1/blacklist/export"
-    links = [(fmt.upper(), f"{base}?format={fmt}") for fmt in ("csv", "xlsx", "json")]
+    lang = request_lang(request)
+    links = [(fmt.upper(), f"{base}?format={fmt}&lang={lang}") for fmt in ("csv", "xlsx", "json")]
     return render(
         request,
         "downloads.html",
         page="downloads",
         full_links=links,
+        machine_link=f"{base}?format=csv&lang=en&bom=false",
         delta_action=base,
         today=today,
     )

@@ -121,6 +121,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "增量（自某日起列入、公示、恢复或移出的记录）",
         "Deltas (entries listed, published, restored or removed since a date)",
     ),
+    "downloads.notes": (
+        "CSV 为带 BOM 的 UTF-8 编码，可直接用 Excel 打开；XLSX 中日期为日期格式。",
+        "CSV is UTF-8 with a BOM so Excel opens it directly; XLSX holds real dates.",
+    ),
+    "downloads.machine": (
+        "供程序读取的 CSV（英文字段名、无 BOM）",
+        "CSV for programs (field names, no BOM)",
+    ),
     "downloads.since": ("自该日起的变更", "Changes since"),
     "downloads.format": ("格式", "Format"),
     "stats.title": ("产品质量监督抽查合格率", "Product sampling pass rates"),

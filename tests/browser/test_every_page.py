@@ -5,8 +5,10 @@ Each page leaves a screenshot in test-output/pages/ for a person to look at."""
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ def _pages(server: LiveServer) -> list[tuple[str, str, bool]]:
     listed, removed = _codes(server)
     enterprise = server.api("/v1/enterprises?limit=1", auth=True)["items"][0]["code"]
     wrong = listed[:-1] + ("0" if listed[-1] != "0" else "1")
+    token = _receipt_token(server, [listed, enterprise])
     return [
         ("home", "/", False),
         ("search", "/blacklist", False),
@@ -45,6 +48,7 @@ def _pages(server: LiveServer) -> list[tuple[str, str, bool]]:
         ("downloads", "/downloads", False),
         ("stats", "/stats", False),
         ("receipts", "/receipts", False),
+        ("receipt-shown", "/receipts?receipt=" + urllib.parse.quote(token), False),
         ("not-found", "/no-such-page", False),
         ("reg-signin", "/regulator", False),
         ("reg-dossier", f"/regulator/dossier?code={enterprise}", True),
@@ -54,6 +58,16 @@ def _pages(server: LiveServer) -> list[tuple[str, str, bool]]:
         ("docs", "/docs", False),
         ("redoc", "/redoc", False),
     ]
+
+
+def _receipt_token(server: LiveServer, codes: list[str]) -> str:
+    request = urllib.request.Request(
+        server.url + "/public/v1/screen",
+        data=json.dumps({"codes": codes}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # loopback only
+        return str(json.loads(response.read())["receipt"]["token"])
 
 
 def _sign_in(server: LiveServer, page: Any) -> None:

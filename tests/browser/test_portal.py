@@ -127,3 +127,23 @@ def test_keyboard_reaches_the_skip_link_and_the_search(live_server: LiveServer, 
         if page.evaluate("document.activeElement.id") == "q":
             break
     assert page.evaluate("document.activeElement.id") == "q"
+
+
+@pytest.mark.mobile
+def test_a_screening_receipt_fits_a_phone_and_reads_in_words(
+    live_server: LiveServer, page: Any
+) -> None:
+    listed = _listed(live_server)
+    page.goto(live_server.url + "/screen")
+    page.get_by_label("代码（每行一个）").fill(f"{listed['code']}\n12345")
+    page.get_by_role("button", name="开始筛查").click()
+    page.wait_for_selector("#screen-summary")
+    page.locator("details summary").click()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the receipt widens the page to {width}px"
+    page.locator("#receipt-link").click()
+    page.wait_for_selector("#receipt-verdict")
+    assert "签名有效" in page.locator("#receipt-verdict").inner_text()
+    facts = page.locator("#receipt-facts").inner_text()
+    assert "2 个" in facts and listed["code"] in facts
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
