@@ -383,6 +383,8 @@ def listing_entries(penalties: dict[str, tuple[int, date]], agency_id: int) -> l
                 "reason": "产品经监督抽查不合格且复查仍不合格 (Order 44 Art.7(3))",
                 "legal_basis": "《市场监督管理严重违法失信名单管理办法》第七条",
                 "remedy": "可依法申请行政复议或提起行政诉讼",
+                "fault_basis": "明知产品不合格仍继续生产销售 (Order 44 Art.12)",
+                "undone_removals": [],
                 "penalty_record_id": penalty_id,
                 "proposer_agency_id": agency_id,
                 "proposer_level": entry.proposer_level.value,

@@ -88,6 +88,97 @@ def test_demo_is_safe_to_run_twice(
         assert conn.execute("select count(*) from agency").fetchone()[0] == 1
 
 
+def test_import_listings_command(db_env: Path) -> None:
+    """`qcredit import-listings` end to end: the bar, the summary, exit 1 on a rejected line,
+    and a re-run that loads nothing twice."""
+    import asyncio
+
+    import httpx
+    import orjson
+
+    from service.app import create_app
+    from service.credit.codes import make_uscc
+    from service.settings import Settings
+
+    created = json.loads(
+        runner.invoke(
+            app,
+            [
+                "agency",
+                "create",
+                "--name",
+                "辽宁省市场监督管理局",
+                "--level",
+                "province",
+                "--region",
+                "21",
+                "--json",
+            ],
+        ).stdout
+    )
+    uscc = make_uscc("30000901", region="211100")
+
+    async def seed() -> None:
+        web = create_app(Settings())
+        headers = {"Authorization": f"Bearer {created['key']}"}
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=web), base_url="http://t"
+            ) as c:
+                r = await c.put(
+                    f"/v1/enterprises/{uscc}",
+                    json={"name": "盘锦旧名单乳业有限公司"},
+                    headers=headers,
+                )
+                assert r.status_code == 201, r.text
+                r = await c.post(
+                    f"/v1/enterprises/{uscc}/records",
+                    json={
+                        "kind": "penalty",
+                        "source_ref": "OLD-1",
+                        "occurred_on": "2022-01-10",
+                        "decision_number": "辽市监罚〔2022〕1号",
+                        "penalty_types": ["fine", "suspension"],
+                        "fine_amount": 100000,
+                        "heavier": True,
+                    },
+                    headers=headers,
+                )
+                assert r.status_code == 201, r.text
+        finally:
+            await web.state.db.dispose()
+
+    asyncio.run(seed())
+    good = {
+        "code": uscc,
+        "penalty_source_ref": "OLD-1",
+        "category": "quality_safety",
+        "reason": "生产销售不合格产品",
+        "legal_basis": "《市场监督管理严重违法失信名单管理办法》第七条",
+        "fault_basis": "明知不合格仍销售",
+        "remedy": "六十日内申请行政复议",
+        "proposed_on": "2022-03-01",
+        "notified_on": "2022-03-02",
+        "decided_on": "2022-03-15",
+        "published_on": "2022-03-20",
+    }
+    path = db_env.parent / "legacy.ndjson"
+    path.write_bytes(orjson.dumps(good) + b"\n" + orjson.dumps({**good, "category": "x"}) + b"\n")
+    args = ["import-listings", str(path), "--agency-id", str(created["id"])]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 1, first.output
+    assert "importing legacy.ndjson" in first.output
+    assert "category" in first.output  # the rejected line names its field
+    second = runner.invoke(app, args)
+    assert second.exit_code == 1
+    import sqlite3
+
+    with sqlite3.connect(db_env) as conn:
+        assert conn.execute("select count(*) from blacklist_entry").fetchone()[0] == 1
+        # Stored as decided; it reads as expired (Art.21) without any job having run.
+        assert conn.execute("select status from blacklist_entry").fetchone()[0] == "listed"
+
+
 def _command_paths() -> list[list[str]]:
     """Every command and subcommand of `qcredit`, as argument lists."""
     import typer.main

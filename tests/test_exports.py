@@ -82,3 +82,10 @@ def test_excel_details_dates_percentages_booleans_widths_bom() -> None:
     english = load_workbook(io.BytesIO(tables.to_xlsx([_sheet(["a"])], lang="en"))).active
     assert [c.value for c in english[1]] == ["text", "on", "rate", "ok", "n"]
     assert english["D2"].value is True
+
+
+def test_the_public_download_has_every_public_field_in_order() -> None:
+    from service.exports.public import PUBLIC_COLUMNS
+    from service.store.blacklist.public import EXPORT_FIELDS
+
+    assert tuple(c.key for c in PUBLIC_COLUMNS) == EXPORT_FIELDS

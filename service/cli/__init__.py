@@ -9,6 +9,7 @@ import typer
 
 from service.cli.agency import agency_app
 from service.cli.demo import demo
+from service.cli.listings import import_listings_command
 from service.cli.recompute import recompute
 from service.cli.records import import_command
 from service.cli.report import report_app
@@ -46,6 +47,7 @@ app.add_typer(agency_app, name="agency")
 app.command()(demo)
 app.command()(recompute)
 app.command("import")(import_command)
+app.command("import-listings")(import_listings_command)
 app.command("worker")(worker_command)
 app.add_typer(audit_app, name="audit")
 app.add_typer(report_app, name="report")

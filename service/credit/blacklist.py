@@ -6,7 +6,9 @@
         │                    │                 │ └─(3 years: expired, read-time)
         └──remove────────────┴─────────────────┘      removed(repaired) ──restore──> listed
 
-Approval by the next higher authority (Art.22) is a dated fact on the entry, not a state.
+Approval by the next higher authority (Art.22), the cross-province push (Art.14) and a
+credit-repair application (Art.17) are dated facts on the entry, not states; their
+deadlines are in :mod:`service.credit.listing_steps`.
 Every function returns a new :class:`Entry` or raises :class:`TransitionRefused` naming
 the rule; nothing here reads the clock or stores anything.
 """
@@ -42,12 +44,14 @@ class Level(StrEnum):
     COUNTY = "county"
 
 
-_RANK: dict[str, int] = {Level.NATIONAL: 4, Level.PROVINCE: 3, Level.PREFECTURE: 2, Level.COUNTY: 1}
-
 # Order 44 Art.13 notice + SAMR penalty-procedure rules Art.57: 5 working days for a defence.
 DEFENCE_WORKING_DAYS = 5
-# Order 44 Art.14: published within 20 working days of the decision.
+# Order 44 Art.14: published within 20 working days of the decision; across provinces
+# pushed to the registration province within 10 working days, which publishes within 10
+# working days of receiving it.
 PUBLISH_WORKING_DAYS = 20
+PUSH_WORKING_DAYS = 10
+PUBLISH_AFTER_RECEIPT_WORKING_DAYS = 10
 # Order 44 Art.16: early removal after at least 1 year listed.
 REPAIR_MIN_YEARS = 1
 # Order 44 Art.21: removed automatically 3 years after the listing date.
@@ -61,6 +65,14 @@ NOTIFY, APPROVE, LIST, PUBLISH, REMOVE, RESTORE = (
     "remove",
     "restore",
 )
+PUSH, APPLY_REPAIR, ACCEPT_REPAIR, REFUSE_REPAIR = (
+    "push",
+    "apply_repair",
+    "accept_repair",
+    "refuse_repair",
+)
+# Art.22 上一级: the level whose consent a county or prefecture decision needs.
+NEXT_HIGHER: dict[str, str] = {Level.COUNTY: Level.PREFECTURE, Level.PREFECTURE: Level.PROVINCE}
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,22 @@ class PenaltyRef:
     @property
     def counts(self) -> bool:
         return self.heavier and self.status == "active"
+
+    @property
+    def in_force(self) -> bool:
+        """Not overturned, withdrawn or superseded (Art.19 reads the current version)."""
+        return self.status == "active"
+
+
+@dataclass(frozen=True)
+class UndoneRemoval:
+    """A repair removal undone by an Art.20 restoration: the listing was not in force from
+    ``removed_on`` until ``restored_on``, and the published removal record stays history."""
+
+    removed_on: date
+    reason: RemovalReason
+    restored_on: date
+    authority: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,7 +124,15 @@ class Entry:
     published_on: date | None = None
     removed_on: date | None = None
     removal_reason: RemovalReason | None = None
+    removal_authority: str | None = None  # who decided the removal (public, Art.18)
     restored_on: date | None = None
+    restricted_until: date | None = None  # statutory restriction end (Art.21 extension)
+    undone_removals: tuple[UndoneRemoval, ...] = ()
+    pushed_on: date | None = None  # cross-province push to the registration province (Art.14)
+    push_received_on: date | None = None
+    repair_applied_on: date | None = None  # credit-repair application (Art.17)
+    repair_accepted_on: date | None = None
+    repair_refused_on: date | None = None
     penalty_id: int
 
 
@@ -110,21 +146,21 @@ class TransitionRefused(Exception):
         self.field = field
 
 
-def _illegal(entry: Entry, transition: str) -> TransitionRefused:
+def illegal(entry: Entry, transition: str) -> TransitionRefused:
     return TransitionRefused(
         "state-machine-illegal-transition",
         f"cannot {transition} an entry that is {entry.status}",
     )
 
 
-def _not_before(value: date, earlier: date | None, field: str, earlier_name: str) -> None:
+def not_before(value: date, earlier: date | None, field: str, earlier_name: str) -> None:
     if earlier is not None and value < earlier:
         raise TransitionRefused(
             "date-order", f"{field} {value} is before {earlier_name} {earlier}", field
         )
 
 
-def _period_start(entry: Entry) -> date | None:
+def period_start(entry: Entry) -> date | None:
     # Art.20: a restored listing's period restarts on the restoration date.
     return entry.restored_on or entry.decided_on
 
@@ -132,6 +168,24 @@ def _period_start(entry: Entry) -> date | None:
 def needs_approval(entry: Entry) -> bool:
     """Art.22: county and prefecture decisions need the next higher authority's consent."""
     return entry.proposer_level in (Level.COUNTY, Level.PREFECTURE)
+
+
+def cross_province(entry: Entry) -> bool:
+    """Art.14: the enterprise is registered outside the deciding authority's province.
+
+    A national authority has no province of its own and publishes directly.
+    """
+    return entry.proposer_region != "" and entry.region_code[:2] != entry.proposer_region[:2]
+
+
+def _first_publish_by(entry: Entry, start: date, cal: WorkCalendar) -> date:
+    """Art.14 deadline for a listing decided (or restored) on ``start``. Across provinces it
+    is the latest the receiving province can publish if the push comes on its last day;
+    recording the push replaces it with receipt + 10 working days."""
+    if cross_province(entry):
+        pushed_by = cal.add_working_days(start, PUSH_WORKING_DAYS)
+        return cal.add_working_days(pushed_by, PUBLISH_AFTER_RECEIPT_WORKING_DAYS)
+    return cal.add_working_days(start, PUBLISH_WORKING_DAYS)
 
 
 def propose(
@@ -176,8 +230,8 @@ def propose(
 def notify(entry: Entry, *, notified_on: date) -> Entry:
     """Art.13 prior notice (告知) of reasons, basis and the right to a defence and hearing."""
     if entry.status is not Status.PROPOSED:
-        raise _illegal(entry, NOTIFY)
-    _not_before(notified_on, entry.proposed_on, "notified_on", "proposed_on")
+        raise illegal(entry, NOTIFY)
+    not_before(notified_on, entry.proposed_on, "notified_on", "proposed_on")
     return replace(entry, status=Status.NOTIFIED, notified_on=notified_on)
 
 
@@ -189,35 +243,39 @@ def approve(
     approved_on: date,
     approver_id: int,
 ) -> Entry:
-    """Art.22 consent (报经上一级同意) of a higher authority whose region holds the enterprise.
+    """Art.22 consent (报经上一级同意) of the next higher authority.
 
-    Any strictly higher level whose region prefix contains the enterprise's division code
-    may approve (the contract's reading of 上一级); the same level, a lower one, or an
-    authority of another region may not.
+    上一级 is read literally: a county decision is approved by the prefecture containing the
+    county, a prefecture decision by the province containing the prefecture. The approver's
+    level must be exactly the next one up and its region must contain the proposing
+    authority's (which, across provinces, need not contain the enterprise's); a national
+    authority, a province approving a county, the same level or another region's authority
+    is refused.
     """
     rule = "order44-art22-approval"
     approver_level = Level(approver_level)
     if entry.status not in (Status.PROPOSED, Status.NOTIFIED):
-        raise _illegal(entry, APPROVE)
+        raise illegal(entry, APPROVE)
     if not needs_approval(entry):
         raise TransitionRefused(rule, f"a {entry.proposer_level}-level decision needs no approval")
     if entry.approved_on is not None:
         raise TransitionRefused(rule, f"already approved on {entry.approved_on}")
-    if _RANK[approver_level] <= _RANK[entry.proposer_level]:
+    expected = NEXT_HIGHER[entry.proposer_level]
+    if approver_level != expected:
         raise TransitionRefused(
             rule,
-            f"a {approver_level} authority cannot approve a {entry.proposer_level} decision; "
-            "approval must come from a higher level",
+            f"a {entry.proposer_level} decision is approved by the {expected} authority "
+            f"containing it (上一级), not by a {approver_level} authority",
             "approver_level",
         )
-    if not entry.region_code.startswith(approver_region):
+    if not entry.proposer_region.startswith(approver_region):
         raise TransitionRefused(
             rule,
-            f"region {approver_region!r} does not contain the enterprise's region "
-            f"{entry.region_code!r}",
+            f"region {approver_region!r} does not contain the proposing authority's region "
+            f"{entry.proposer_region!r}",
             "approver_region",
         )
-    _not_before(approved_on, entry.proposed_on, "approved_on", "proposed_on")
+    not_before(approved_on, entry.proposed_on, "approved_on", "proposed_on")
     return replace(entry, approved_on=approved_on, approved_by=approver_id)
 
 
@@ -228,15 +286,25 @@ def list_entry(
     defence_waived: bool,
     cal: WorkCalendar,
     restricted_until: date | None = None,
+    penalty: PenaltyRef | None = None,
 ) -> Entry:
     """Decide the listing (列入决定) after the notice and, where needed, the approval.
 
     ``restricted_until``: the end of a statutory restriction (限制从业 etc.) running
     longer than 3 years, which extends the listing (Art.21).
+    ``penalty``: the penalty the listing rests on; Art.13 has the listing decided together
+    with (so never before) the penalty decision.
     """
     if entry.status is not Status.NOTIFIED or entry.notified_on is None:
-        raise _illegal(entry, LIST)
-    _not_before(decided_on, entry.notified_on, "decided_on", "notified_on")
+        raise illegal(entry, LIST)
+    not_before(decided_on, entry.notified_on, "decided_on", "notified_on")
+    if penalty is not None and decided_on < penalty.decided_on:
+        raise TransitionRefused(
+            "order44-art13-decided-with-penalty",
+            f"the listing decision of {decided_on} predates the penalty decision of "
+            f"{penalty.decided_on}; a listing is decided together with the penalty",
+            "decided_on",
+        )
     # Art.13 + penalty-procedure rules Art.57: silence for 5 working days after the notice
     # waives the defence; before that only an explicit answer (defence_waived) allows it.
     window_end = cal.add_working_days(entry.notified_on, DEFENCE_WORKING_DAYS)
@@ -270,7 +338,8 @@ def list_entry(
         decided_on=decided_on,
         defence_waived=defence_waived,
         expires_on=expires_on,
-        publish_by=cal.add_working_days(decided_on, PUBLISH_WORKING_DAYS),
+        restricted_until=restricted_until,
+        publish_by=_first_publish_by(entry, decided_on, cal),
     )
 
 
@@ -278,13 +347,31 @@ def publish(entry: Entry, *, published_on: date) -> Entry:
     """Record publication in the national enterprise credit publicity system (Art.14)."""
     current = effective(entry, published_on)
     if current.status is not Status.LISTED:
-        raise _illegal(current, PUBLISH)
+        raise illegal(current, PUBLISH)
     if current.published_on is not None:
         raise TransitionRefused(
             "state-machine-illegal-transition", f"already published on {current.published_on}"
         )
-    _not_before(published_on, _period_start(current), "published_on", "the listing date")
+    not_before(published_on, period_start(current), "published_on", "the listing date")
+    if cross_province(current):
+        if current.push_received_on is None:
+            raise TransitionRefused(
+                "order44-art14-cross-province",
+                f"the enterprise is registered in province {current.region_code[:2]}, outside "
+                f"the deciding authority's {current.proposer_region[:2]}: record the push to "
+                "the registration province first (push)",
+            )
+        not_before(published_on, current.push_received_on, "published_on", "push_received_on")
     return replace(entry, published_on=published_on)
+
+
+def repair_pending(entry: Entry) -> bool:
+    """A credit-repair application (Art.17) received and not yet decided."""
+    return (
+        entry.status is Status.LISTED
+        and entry.repair_applied_on is not None
+        and entry.repair_refused_on is None
+    )
 
 
 def remove(
@@ -294,14 +381,18 @@ def remove(
     reason: RemovalReason,
     heavier_penalties_since: Iterable[PenaltyRef] = (),
     today: date,
+    authority: str | None = None,
 ) -> Entry:
     """Remove a listing (移出), or end a procedure before listing.
+
+    ``authority`` is the deciding authority of the removal, public with it (Art.18).
 
     - ``repaired`` (Art.16-17): only a listed entry, at least 1 year after the listing date
       (after the restoration date for a restored entry, Art.20), and only if the
       enterprise got no new heavier penalty since. Performance of the penalty and removal
       of the harm are the deciding authority's findings and are not checked here.
-    - ``overturned`` (Art.19) and ``error``: from any state not yet removed.
+    - ``overturned`` (Art.19) and ``error``: from any state not yet removed; ``overturned``
+      also after a removal by repair or expiry, which keeps its day but changes its ground.
     - ``expired`` is never requested: :func:`effective` derives it (Art.21).
 
     The state is judged at ``removed_on``, so a removal recorded late still applies if
@@ -319,15 +410,28 @@ def remove(
             "date-in-future", f"removed_on {removed_on} is after today {today}", "removed_on"
         )
     current = effective(entry, removed_on)
+    if (
+        current.status is Status.REMOVED
+        and reason is RemovalReason.OVERTURNED
+        and current.removal_reason in (RemovalReason.REPAIRED, RemovalReason.EXPIRED)
+    ):
+        # Art.19 in every state: the listing stopped being in force on its removal day,
+        # but its removal now rests on the revocation and can no longer be restored.
+        not_before(removed_on, current.removed_on, "removed_on", "the earlier removal")
+        return replace(
+            current,
+            removal_reason=RemovalReason.OVERTURNED,
+            removal_authority=authority or current.removal_authority,
+        )
     if current.status is Status.REMOVED:
         raise TransitionRefused(
             "state-machine-illegal-transition",
             f"already removed ({current.removal_reason}) on {current.removed_on}",
         )
     for name in ("proposed_on", "notified_on", "approved_on", "decided_on", "restored_on"):
-        _not_before(removed_on, getattr(entry, name), "removed_on", name)
+        not_before(removed_on, getattr(entry, name), "removed_on", name)
     if reason is RemovalReason.REPAIRED:
-        start = _period_start(entry)
+        start = period_start(entry)
         if current.status is not Status.LISTED or start is None:
             raise TransitionRefused(
                 "state-machine-illegal-transition",
@@ -357,14 +461,48 @@ def remove(
                 + ", ".join(map(str, newer)),
                 "reason",
             )
-    return replace(entry, status=Status.REMOVED, removed_on=removed_on, removal_reason=reason)
+    return replace(
+        entry,
+        status=Status.REMOVED,
+        removed_on=removed_on,
+        removal_reason=reason,
+        removal_authority=authority,
+    )
 
 
-def restore(entry: Entry, *, restored_on: date, cal: WorkCalendar) -> Entry:
+def revoke(entry: Entry, *, on: date, today: date, authority: str | None = None) -> Entry | None:
+    """Art.19 in every state: the penalty was revoked or found unlawful, so the listing is
+    revoked whatever its state. An open or listed entry is removed on ``on`` (reason
+    ``overturned``); an entry already removed by repair or expiry keeps the day it stopped
+    being in force but its removal now rests on the revocation (reason ``overturned``), so
+    it can no longer be restored (Art.20). ``None``: already removed as overturned or in
+    error, nothing changes.
+    """
+    current = effective(entry, on)
+    if current.status is Status.REMOVED and current.removal_reason in (
+        RemovalReason.OVERTURNED,
+        RemovalReason.ERROR,
+    ):
+        return None
+    return remove(
+        entry, removed_on=on, reason=RemovalReason.OVERTURNED, today=today, authority=authority
+    )
+
+
+def restore(
+    entry: Entry,
+    *,
+    restored_on: date,
+    cal: WorkCalendar,
+    penalty: PenaltyRef | None = None,
+) -> Entry:
     """Art.20: a removal obtained by fraud is undone and the listing period restarts.
 
-    The restored listing runs 3 years from ``restored_on`` and, like a new decision, is to
-    be published within 20 working days (Art.14 applied again).
+    The restored listing runs 3 years from ``restored_on``, or to the end of a longer
+    statutory restriction (Art.21). It stays published: the public never sees a gap, and
+    the earlier removal record stays as history (``undone_removals``). Never published
+    before, it is due within the Art.14 deadline counted from ``restored_on``. Refused when
+    the penalty it rests on is no longer in force (Art.19 wins over Art.20).
     """
     current = effective(entry, restored_on)
     if current.status is not Status.REMOVED or current.removal_reason is not RemovalReason.REPAIRED:
@@ -377,16 +515,40 @@ def restore(entry: Entry, *, restored_on: date, cal: WorkCalendar) -> Entry:
                 else str(current.status)
             ),
         )
-    _not_before(restored_on, current.removed_on, "restored_on", "removed_on")
+    if penalty is not None and not penalty.in_force:
+        raise TransitionRefused(
+            "order44-art19-penalty-not-in-force",
+            f"penalty {penalty.id} is {penalty.status}; a listing whose penalty is no longer "
+            "in force cannot be restored",
+        )
+    assert current.removed_on is not None and current.removal_reason is not None
+    not_before(restored_on, current.removed_on, "restored_on", "removed_on")
+    expires_on = add_years(restored_on, LISTING_YEARS)
+    if entry.restricted_until is not None and entry.restricted_until > expires_on:
+        expires_on = entry.restricted_until
+    undone = UndoneRemoval(
+        removed_on=current.removed_on,
+        reason=current.removal_reason,
+        restored_on=restored_on,
+        authority=current.removal_authority,
+    )
     return replace(
         entry,
         status=Status.LISTED,
         restored_on=restored_on,
-        expires_on=add_years(restored_on, LISTING_YEARS),
+        expires_on=expires_on,
         removed_on=None,
         removal_reason=None,
-        published_on=None,
-        publish_by=cal.add_working_days(restored_on, PUBLISH_WORKING_DAYS),
+        removal_authority=None,
+        undone_removals=(*entry.undone_removals, undone),
+        publish_by=(
+            entry.publish_by
+            if entry.published_on is not None
+            else _first_publish_by(entry, restored_on, cal)
+        ),
+        repair_applied_on=None,
+        repair_accepted_on=None,
+        repair_refused_on=None,
     )
 
 
@@ -394,7 +556,8 @@ def effective(entry: Entry, today: date) -> Entry:
     """The entry as it reads on ``today``: Art.21 expiry needs no call.
 
     A listed entry reads as removed (reason ``expired``, ``removed_on = expires_on``) from
-    ``expires_on`` on; the day before it is still listed.
+    ``expires_on`` on; the day before it is still listed. Nobody decides an expiry: its
+    removal authority is the authority that decided the listing, filled in by the caller.
     """
     if entry.status is Status.LISTED and entry.expires_on is not None and today >= entry.expires_on:
         return replace(
@@ -409,10 +572,12 @@ def effective(entry: Entry, today: date) -> Entry:
 def is_in_force(entry: Entry, on: date) -> bool:
     """Whether the listing was in force on ``on`` (from the listing date until removal).
 
-    Answered from the entry's current state: a restored entry keeps its first listing
-    date and does not remember the gap before restoration.
+    A restored entry was not in force between the undone removal and its restoration
+    (Art.20 restarts the period; it does not reach back).
     """
     if entry.decided_on is None or on < entry.decided_on:
+        return False
+    if any(u.removed_on <= on < u.restored_on for u in entry.undone_removals):
         return False
     current = effective(entry, on)
     if current.status is Status.LISTED:
@@ -444,7 +609,20 @@ def allowed_transitions(entry: Entry, today: date) -> list[str]:
     if current.status is Status.NOTIFIED:
         return [*([APPROVE] if approvable else []), *([] if approvable else [LIST]), REMOVE]
     if current.status is Status.LISTED:
-        return [*([PUBLISH] if current.published_on is None else []), REMOVE]
+        crossing = cross_province(current)
+        pending = repair_pending(current)
+        return [
+            *([PUSH] if crossing and current.pushed_on is None else []),
+            *(
+                [PUBLISH]
+                if current.published_on is None and (not crossing or current.pushed_on)
+                else []
+            ),
+            *([] if pending else [APPLY_REPAIR]),
+            *([ACCEPT_REPAIR] if pending and current.repair_accepted_on is None else []),
+            *([REFUSE_REPAIR] if pending else []),
+            REMOVE,
+        ]
     if current.removal_reason is RemovalReason.REPAIRED:
         return [RESTORE]
     return []

@@ -1,5 +1,11 @@
 """Listing triggers (列入情形) found in a dossier, SAMR Order 44 (2021).
 
+- Art.7(3): sampling failed, announced by a provincial-or-higher authority, still failed
+  on re-check;
+- Art.8: an ordered recall refused or delayed;
+- Art.10(3): sampling refused or obstructed (拒绝、阻碍监督检查; Order 18 Art.21 records it);
+- Art.2(2): a licence revoked together with a heavier penalty.
+
 A trigger is a reason to open a listing procedure, for an officer to review; it is not a
 listing. Whether the behaviour is serious enough, whether the party lacked intent
 (Art.12) and whether a heavier penalty backs it (Art.2, checked by
@@ -25,6 +31,7 @@ class Trigger:
     text_zh: str
     text_en: str
     record_ids: tuple[int, ...]
+    on: date | None = None  # the latest occurred_on of its records: when the chain qualified
 
 
 def _on_or_before(attrs: Mapping[str, object], name: str, today: date) -> date | None:
@@ -72,7 +79,18 @@ def listing_triggers(facts: Iterable[Fact], today: date) -> list[Trigger]:
     triggers: list[Trigger] = []
 
     for fact in known:
-        if fact.kind is RecordKind.INSPECTION and _failed_after_announcement(fact, today):
+        if fact.kind is RecordKind.INSPECTION and fact.get("refused") is True:
+            triggers.append(
+                Trigger(
+                    rule="order44-art10-sampling-refused",
+                    article="Order 44 Art.10(3)",
+                    text_zh="拒绝、阻碍、干扰市场监督管理部门依法开展的监督抽查",
+                    text_en="Refused or obstructed a sampling inspection",
+                    record_ids=(fact.id,),
+                    on=fact.occurred_on,
+                )
+            )
+        elif fact.kind is RecordKind.INSPECTION and _failed_after_announcement(fact, today):
             triggers.append(
                 Trigger(
                     rule="order44-art7-3-sampling-failed-after-announcement",
@@ -83,6 +101,7 @@ def listing_triggers(facts: Iterable[Fact], today: date) -> list[Trigger]:
                         "authority, and still failed the re-check"
                     ),
                     record_ids=(fact.id,),
+                    on=fact.occurred_on,
                 )
             )
         elif (
@@ -97,24 +116,29 @@ def listing_triggers(facts: Iterable[Fact], today: date) -> list[Trigger]:
                     text_zh="拒绝或者拖延实施责令召回",
                     text_en="Refused or delayed an ordered recall",
                     record_ids=(fact.id,),
+                    on=fact.occurred_on,
                 )
             )
 
-    # A revoked licence alongside a heavier penalty: prefer the penalties that revoked a
-    # licence; without one, name every heavier penalty in force.
+    # A revoked licence alongside a heavier penalty: revocation of a licence is itself one
+    # of Art.2(2)'s heavier penalties, not a category of Art.5-11, so the trigger cites
+    # Art.2; the officer picks the category. Prefer the penalties that revoked a licence;
+    # without one, name every heavier penalty in force.
     revoked = [f for f in known if f.kind is RecordKind.LICENCE and f.get("revoked") is True]
     heavier = [f for f in known if f.kind is RecordKind.PENALTY and f.get("heavier") is True]
     if revoked and heavier:
         revoking = [f for f in heavier if "licence_revocation" in _penalty_types(f)]
-        penalty_ids = tuple(f.id for f in (revoking or heavier))
+        backing = revoking or heavier
+        penalty_ids = tuple(f.id for f in backing)
         for licence in revoked:
             triggers.append(
                 Trigger(
-                    rule="order44-art7-licence-revoked",
-                    article="Order 44 Art.7",
+                    rule="order44-art2-licence-revoked",
+                    article="Order 44 Art.2(2)",
                     text_zh="许可证件被吊销，并受到较重行政处罚",
                     text_en="Licence revoked together with a heavier administrative penalty",
                     record_ids=(licence.id, *sorted(penalty_ids)),
+                    on=max(licence.occurred_on, *(f.occurred_on for f in backing)),
                 )
             )
 

@@ -68,6 +68,8 @@ _PLANS = (
         decided_ago=3 * 366 + 30,  # past its 3 years (Art.21): reads as expired
     ),
 )
+# Order 44 Art.12: the finding that the party cannot show it acted without intent.
+FAULT_BASIS = "当事人明知产品不符合强制性标准仍组织生产销售，未能证明其没有主观故意"
 REMEDY = "可自收到决定书之日起六十日内申请行政复议，或者六个月内提起行政诉讼"
 
 
@@ -123,6 +125,7 @@ async def load_blacklist_demo(
             reason=plan.reason,
             legal_basis=plan.basis,
             remedy=REMEDY,
+            fault_basis=FAULT_BASIS,
             penalty_record_id=pid,
             today=proposed_on,
         )

@@ -1,4 +1,5 @@
-"""Columns of the public list download (exactly the public fields, in their order)."""
+"""Columns of the public list download: every public field of either shape, in the order of
+`service.store.blacklist.public.EXPORT_FIELDS` (a test keeps the two in step)."""
 
 from __future__ import annotations
 
@@ -19,4 +20,5 @@ PUBLIC_COLUMNS = (
     Column("removed_on", "移出日期", "date"),
     Column("removal_reason", "移出原因", labels=REMOVAL_LABELS),
     Column("status", "状态", labels=STATUS_LABELS),
+    Column("removal_authority", "移出决定机关"),
 )

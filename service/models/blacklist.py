@@ -20,7 +20,8 @@ class BlacklistEntry(SQLModel, table=True):
     category: str = Field(max_length=32)  # Order 44 Art.5-11 category
     reason: str = Field(max_length=1000)
     legal_basis: str = Field(max_length=500)
-    remedy: str = Field(default="", max_length=500)
+    remedy: str = Field(default="", max_length=500)  # 救济途径和期限 (public, Art.13)
+    fault_basis: str = Field(default="", max_length=1000)  # subjective-fault finding (Art.12)
     penalty_record_id: int = Field(foreign_key="credit_record.id", sa_type=BigIntId)
     proposer_agency_id: int = Field(foreign_key="agency.id")
     proposer_level: str = Field(max_length=16)
@@ -38,7 +39,19 @@ class BlacklistEntry(SQLModel, table=True):
     published_on: date | None = None
     removed_on: date | None = None
     removal_reason: str | None = Field(default=None, max_length=16)
+    removal_authority: str | None = Field(default=None, max_length=200)  # public (Art.18)
     restored_on: date | None = None
+    restricted_until: date | None = None  # statutory restriction end (Art.21 extension)
+    # Art.20: repair removals undone by a restoration, oldest first:
+    # [{"removed_on", "reason", "restored_on", "authority"}]
+    undone_removals: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSONType, nullable=False)
+    )
+    pushed_on: date | None = None  # Art.14 cross-province push
+    push_received_on: date | None = None
+    repair_applied_on: date | None = None  # Art.17 credit-repair application
+    repair_accepted_on: date | None = None
+    repair_refused_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -138,9 +138,10 @@ async def export(
 ) -> Response:
     """For agencies that mirror the list offline: every public entry with its `status`, or
     with `since` the changes from that date on (an empty delta still has the header row).
-    Columns are exactly the public fields: in Chinese by default (headers, category, status
-    and removal reason as words, UTF-8 with BOM); `lang=en` gives the field names and API
-    values, `bom=false` a CSV without BOM."""
+    Columns are exactly the public fields; a removed entry fills only its removal record
+    (Order 44 Art.18). In Chinese by default (headers, category, status and removal reason
+    as words, UTF-8 with BOM); `lang=en` gives the field names and API values, `bom=false` a
+    CSV without BOM."""
     version = await feed.dataset_version(session)
     rows = await public.export_rows(session, today=today, since=since)
     if format == "json":
@@ -149,7 +150,7 @@ async def export(
                 "generated_on": today.isoformat(),
                 "since": since.isoformat() if since else None,
                 "dataset_version": version,
-                "fields": list(public.PUBLIC_FIELDS),
+                "fields": list(public.EXPORT_FIELDS),
                 "items": rows,
             }
         )

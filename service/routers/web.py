@@ -152,7 +152,10 @@ async def entry(
         page="search",
         code=canonical,
         name=entries[0]["name"] if entries else None,
-        region_code=entries[0]["region_code"] if entries else parsed.region_code,
+        # a removal record (Order 44 Art.18) carries no region: fall back to the code's
+        region_code=next(
+            (e["region_code"] for e in entries if "region_code" in e), parsed.region_code
+        ),
         listed=public.is_listed(entries),
         known=known,
         entries=entries,

@@ -20,7 +20,18 @@ Category = Literal[
     "penalty_refusal",  # Art.11 拒不履行行政处罚决定
 ]
 EntryStatus = Literal["proposed", "notified", "listed", "removed"]
-Transition = Literal["notify", "approve", "list", "publish", "remove", "restore"]
+Transition = Literal[
+    "notify",
+    "approve",
+    "list",
+    "push",
+    "publish",
+    "apply_repair",
+    "accept_repair",
+    "refuse_repair",
+    "remove",
+    "restore",
+]
 
 
 class ProposeIn(StrictModel):
@@ -47,10 +58,23 @@ class ProposeIn(StrictModel):
         gt=0, description="The heavier administrative penalty the listing rests on (Art.2)"
     )
     remedy: str = Field(
-        default="",
+        min_length=1,
         max_length=500,
-        description="救济途径和期限 (public)",
+        description="救济途径和期限: how and by when the party can seek review (public, Art.13)",
         examples=["可自收到决定书之日起六十日内申请行政复议，或六个月内提起行政诉讼"],
+    )
+    fault_basis: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="The finding on subjective fault (主观过错): why the party cannot show it "
+        "acted without intent (Art.12). Internal, not public",
+        examples=["当事人明知产品不合格仍继续销售，未能提供证据证明其没有主观故意"],
+    )
+    proposed_on: date | None = Field(
+        default=None,
+        description="Day the procedure began; defaults to today and cannot be after it. "
+        "Lets an agency record a procedure that already happened, each later step with its "
+        "own date",
     )
 
 
@@ -74,6 +98,36 @@ class ListIn(StrictModel):
     )
 
 
+class PushIn(StrictModel):
+    pushed_on: date | None = Field(
+        default=None, description="Day pushed to the registration province; defaults to today"
+    )
+    received_on: date | None = Field(
+        default=None,
+        description="Day the registration province received it; defaults to pushed_on. "
+        "Publication is due 10 working days after it (Art.14)",
+    )
+
+
+class ApplyRepairIn(StrictModel):
+    applied_on: date | None = Field(
+        default=None, description="Day the credit-repair application arrived (Art.17)"
+    )
+
+
+class AcceptRepairIn(StrictModel):
+    accepted_on: date | None = Field(
+        default=None, description="Day the application was accepted (受理); defaults to today"
+    )
+
+
+class RefuseRepairIn(StrictModel):
+    refused_on: date | None = Field(
+        default=None,
+        description="Day the application was not accepted or early removal was refused",
+    )
+
+
 class PublishIn(StrictModel):
     published_on: date | None = Field(default=None, description="Defaults to today (Art.14)")
 
@@ -88,6 +142,13 @@ class RemoveIn(StrictModel):
 
 class RestoreIn(StrictModel):
     restored_on: date = Field(description="The period restarts on this date (Art.20)")
+
+
+class UndoneRemovalOut(BaseModel):
+    removed_on: date
+    reason: str
+    restored_on: date
+    authority: str | None
 
 
 class TransitionOut(BaseModel):
@@ -109,6 +170,7 @@ class EntryOut(BaseModel):
     reason: str
     legal_basis: str
     remedy: str
+    fault_basis: str = Field(description="Subjective-fault finding (Art.12)")
     authority: str
     penalty_record_id: int
     proposer_agency_id: int
@@ -125,12 +187,44 @@ class EntryOut(BaseModel):
     decided_on: date | None
     defence_waived: bool
     expires_on: date | None
+    restricted_until: date | None = Field(
+        description="End of a statutory restriction that extends the listing (Art.21)"
+    )
     restored_on: date | None
-    publish_by: date | None
+    undone_removals: list[UndoneRemovalOut] = Field(
+        description="Repair removals undone by a restoration (Art.20); the listing was not in "
+        "force between each removed_on and restored_on"
+    )
+    cross_province: bool = Field(
+        description="Registered outside the deciding authority's province (Art.14)"
+    )
+    push_by: date | None = Field(
+        description="Cross-province: push to the registration province due (10 working days)"
+    )
+    pushed_on: date | None
+    push_received_on: date | None
+    push_overdue: bool
+    publish_by: date | None = Field(
+        description="Art.14: 20 working days after the decision; across provinces 10 working "
+        "days after the registration province received the push"
+    )
     published_on: date | None
     publication_overdue: bool
+    repair_applied_on: date | None = Field(description="Credit-repair application (Art.17)")
+    repair_accept_by: date | None = Field(description="Acceptance due: 2 working days")
+    repair_accepted_on: date | None
+    repair_acceptance_overdue: bool
+    repair_decide_by: date | None = Field(
+        description="Decision due: 15 working days after acceptance"
+    )
+    repair_refused_on: date | None
+    repair_decision_overdue: bool
     removed_on: date | None
     removal_reason: str | None
+    removal_authority: str | None = Field(description="Who decided the removal (public)")
+    stop_publication_by: date | None = Field(
+        description="Art.18/19: publication of a removed listing stops within 3 working days"
+    )
     allowed_transitions: list[str]
     transitions: list[TransitionOut] = []
     created_at: datetime
@@ -152,3 +246,35 @@ class CandidateOut(BaseModel):
     grade: str | None
     record_ids: list[int] = Field(description="Every record that qualifies the enterprise")
     triggers: list[TriggerOut]
+
+
+class LegacyListingIn(StrictModel):
+    """One listing of a legacy list (`qcredit import-listings`): the procedure as it
+    happened, each step with its own date; it is replayed through the same state machine."""
+
+    code: str = Field(min_length=1, max_length=40, description="USCC or organization code")
+    penalty_source_ref: str = Field(
+        min_length=1,
+        max_length=128,
+        description="source_ref of the heavier penalty, as recorded by the importing agency",
+    )
+    category: Category
+    reason: str = Field(min_length=1, max_length=1000)
+    legal_basis: str = Field(min_length=1, max_length=500)
+    fault_basis: str = Field(min_length=1, max_length=1000)
+    remedy: str = Field(min_length=1, max_length=500)
+    proposed_on: date
+    notified_on: date
+    approved_on: date | None = None
+    approver_agency_id: int | None = Field(
+        default=None, description="Art.22 approver; defaults to the command's --approver"
+    )
+    decided_on: date
+    defence_waived: bool = False
+    restricted_until: date | None = None
+    pushed_on: date | None = None
+    push_received_on: date | None = None
+    published_on: date | None = None
+    removed_on: date | None = None
+    removal_reason: Literal["repaired", "overturned", "error"] | None = None
+    restored_on: date | None = None

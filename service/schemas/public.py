@@ -31,15 +31,34 @@ class PublicEntry(BaseModel):
     status: Literal["listed", "removed"]
 
 
+class PublicRemoval(BaseModel):
+    """A removed listing: only its removal record stays public (Order 44 Art.18); the
+    offence's reason and legal basis are no longer shown."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="Unified social credit code")
+    name: str = Field(description="Enterprise name")
+    category: str = Field(description="Order 44 Art.5-11 category")
+    decided_on: date | None = Field(description="Listing date (列入日期)")
+    removed_on: date | None = Field(description="Removal date (移出日期)")
+    removal_reason: Literal["repaired", "overturned", "error", "expired"] | None
+    removal_authority: str | None = Field(description="Authority that decided the removal")
+    status: Literal["removed"]
+
+
 class PublicPage(BaseModel):
-    items: list[PublicEntry]
+    items: list[PublicEntry | PublicRemoval]
     next_cursor: str | None
 
 
 class PublicLookup(BaseModel):
     code: str
     listed: bool = Field(description="A published listing is in force today")
-    entries: list[PublicEntry]
+    entries: list[PublicEntry | PublicRemoval] = Field(
+        description="Newest first; a listing restored after a fraudulent repair (Art.20) is "
+        "followed by the removal record that was published before it"
+    )
 
 
 class ScreenIn(BaseModel):

@@ -70,6 +70,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.expires_on": ("届满日期", "Expires on"),
     "field.removed_on": ("移出日期", "Removed on"),
     "field.removal_reason": ("移出原因", "Removal reason"),
+    "field.removal_authority": ("移出决定机关", "Removal authority"),
     "field.status": ("状态", "Status"),
     "field.grade": ("分类等级", "Class"),
     "field.valid": ("代码有效", "Valid code"),

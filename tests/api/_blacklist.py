@@ -41,6 +41,19 @@ ENTRY_KEYS_ORDER = (
     "status",
 )
 ENTRY_KEYS = set(ENTRY_KEYS_ORDER)
+# Once removed only the removal record stays public (Order 44 Art.18).
+REMOVAL_KEYS = {
+    "code",
+    "name",
+    "category",
+    "decided_on",
+    "removed_on",
+    "removal_reason",
+    "removal_authority",
+    "status",
+}
+# Export columns: every public field of either shape.
+EXPORT_KEYS_ORDER = (*ENTRY_KEYS_ORDER, "removal_authority")
 
 
 def code(n: int, region: str = PANJIN) -> str:
@@ -92,6 +105,7 @@ def proposal(uscc: str, penalty_id: int, **over: Any) -> dict[str, Any]:
         "legal_basis": "《市场监督管理严重违法失信名单管理办法》第七条",
         "penalty_record_id": penalty_id,
         "remedy": "六十日内申请行政复议或者六个月内提起行政诉讼",
+        "fault_basis": "明知产品不合格仍继续销售，未能证明没有主观故意",
         **over,
     }
 
@@ -128,12 +142,12 @@ async def listed(
     publish: bool = True,
     name: str | None = None,
 ) -> dict[str, Any]:
-    """A registered enterprise with a heavier penalty, listed today (defence waived) and,
-    unless told otherwise, published today."""
+    """A registered enterprise with a heavier penalty, listed on T0 (defence waived) and,
+    unless told otherwise, published on T0 — whatever day the clock reads."""
     await enterprise(client, headers, uscc, name)
     pid = await penalty(client, headers, uscc, ref)
-    entry = await propose(client, headers, uscc, pid)
     today = T0.isoformat()
+    entry = await propose(client, headers, uscc, pid, proposed_on=today)
     await step(client, headers, entry["id"], "notify", {"notified_on": today})
     out = await step(
         client, headers, entry["id"], "list", {"decided_on": today, "defence_waived": True}

@@ -96,6 +96,7 @@ async def _listing(
                 "legal_basis": "《市场监督管理严重违法失信名单管理办法》第七条第三项",
                 "penalty_record_id": penalty["id"],
                 "remedy": "可自收到决定书之日起六十日内申请行政复议",
+                "fault_basis": "明知复查仍不合格仍继续生产销售，未能证明没有主观故意",
             },
         ),
         201,

@@ -123,7 +123,8 @@ async def test_full_lifecycle(client: httpx.AsyncClient, national: Any, clock: F
     assert entry["status"] == "listed"
     assert entry["expires_on"] == "2030-07-01"
     assert entry["removed_on"] is None
-    assert entry["published_on"] is None  # to be published again (Art.14)
+    assert entry["published_on"] == "2026-07-23"  # stays published: no gap (Art.20)
+    assert entry["publication_overdue"] is False
     assert entry["decided_on"] == FIRST_DECISION_DAY.isoformat()
     assert [t["transition"] for t in entry["transitions"]] == [
         "propose",
@@ -157,7 +158,6 @@ async def test_restore_restarts_the_three_years(
     set_day(clock, date(2027, 9, 1))
     await step(client, h, entry["id"], "remove", {"removed_on": "2027-09-01", "reason": "repaired"})
     await step(client, h, entry["id"], "restore", {"restored_on": "2027-09-01"})
-    await step(client, h, entry["id"], "publish", {})
     # The original period (to 2029-06-15) no longer ends the listing; the new one does.
     set_day(clock, date(2029, 6, 15))
     assert (await client.get(f"/v1/blacklist/{entry['id']}", headers=h)).json()[

@@ -17,7 +17,8 @@ from service.clock import FixedClock
 from service.settings import Settings
 from tests.api._blacklist import (
     ENTRY_KEYS,
-    ENTRY_KEYS_ORDER,
+    EXPORT_KEYS_ORDER,
+    REMOVAL_KEYS,
     SHENYANG,
     T0,
     code,
@@ -56,8 +57,7 @@ async def test_public_fields_only_and_only_published(
     assert r.status_code == 200
     items = r.json()["items"]
     assert [e["code"] for e in items] == [c, a]  # newest first; B never published
-    for e in items:
-        assert set(e) == ENTRY_KEYS
+    assert [set(e) for e in items] == [REMOVAL_KEYS, ENTRY_KEYS]
     by_code = {e["code"]: e for e in items}
     assert by_code[a] == {
         "code": a,
@@ -74,7 +74,17 @@ async def test_public_fields_only_and_only_published(
         "removal_reason": None,
         "status": "listed",
     }
-    assert (by_code[c]["status"], by_code[c]["removal_reason"]) == ("removed", "error")
+    # Art.18: the removal record only — the offence's reason and basis are gone.
+    assert by_code[c] == {
+        "code": c,
+        "name": "沈阳ＡＢＣ线缆有限责任公司",
+        "category": "quality_safety",
+        "decided_on": "2026-06-15",
+        "removed_on": "2026-06-15",
+        "removal_reason": "error",
+        "removal_authority": "national CN",
+        "status": "removed",
+    }
 
     lookup = (await client.get(f"/public/v1/blacklist/{a}")).json()
     assert set(lookup) == {"code", "listed", "entries"}
@@ -154,16 +164,17 @@ async def test_export_full_and_delta(
     assert r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert list(rows[0]) == list(ENTRY_KEYS_ORDER)
+    assert list(rows[0]) == list(EXPORT_KEYS_ORDER)
     assert [(x["code"], x["status"]) for x in rows] == [(a, "listed"), (c, "removed")]
 
     data = orjson.loads((await client.get("/public/v1/blacklist/export?format=json")).content)
-    assert [set(e) for e in data["items"]] == [ENTRY_KEYS, ENTRY_KEYS]
+    assert [set(e) for e in data["items"]] == [ENTRY_KEYS, REMOVAL_KEYS]
+    assert data["fields"] == list(EXPORT_KEYS_ORDER)
 
     r = await client.get("/public/v1/blacklist/export", params={"format": "xlsx", "lang": "en"})
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0] == ENTRY_KEYS_ORDER
+    assert values[0] == EXPORT_KEYS_ORDER
     assert [v[0] for v in values[1:]] == [a, c]
 
     # A month later A is removed: the delta since then holds only that removal.
@@ -186,12 +197,12 @@ async def test_export_full_and_delta(
         )
         assert r.status_code == 200
         if fmt == "csv":
-            assert r.text == ",".join(ENTRY_KEYS_ORDER) + "\r\n"
+            assert r.text == ",".join(EXPORT_KEYS_ORDER) + "\r\n"
         elif fmt == "json":
             assert orjson.loads(r.content)["items"] == []
         else:
             rows_x = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.values)
-            assert rows_x == [ENTRY_KEYS_ORDER]
+            assert rows_x == [EXPORT_KEYS_ORDER]
     r = await client.get("/public/v1/blacklist/export", params={"since": "yesterday"})
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "since"
@@ -259,7 +270,7 @@ async def test_export_opens_right_in_excel_on_chinese_windows(
         english = await client.get("/public/v1/blacklist/export", params={"bom": "false"})
     finally:
         client.cookies.clear()
-    assert english.text.startswith(",".join(ENTRY_KEYS_ORDER))
+    assert english.text.startswith(",".join(EXPORT_KEYS_ORDER))
 
 
 async def test_exported_cells_cannot_attack_the_reader(

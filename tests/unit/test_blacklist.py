@@ -38,9 +38,14 @@ PENALTY = PenaltyRef(id=10, heavier=True, status="active", decided_on=date(2024,
 FAR = date(2035, 1, 1)
 
 
+# Each level's own division-code prefix around the enterprise's county.
+OWN_REGION = {Level.COUNTY: REGION, Level.PREFECTURE: REGION[:4], Level.PROVINCE: "21"}
+
+
 def proposed(
-    level: Level = Level.PROVINCE, region: str = "21", on: date = date(2024, 3, 1)
+    level: Level = Level.PROVINCE, region: str | None = None, on: date = date(2024, 3, 1)
 ) -> Entry:
+    region = OWN_REGION.get(level, "") if region is None else region
     return propose(
         code=CODE,
         region_code=REGION,
@@ -192,9 +197,11 @@ def test_longer_statutory_restriction_extends_listing() -> None:
     ("proposer", "approver", "region", "rule_field"),
     [
         (Level.COUNTY, Level.PREFECTURE, "2111", None),  # next higher, containing region
-        (Level.COUNTY, Level.PROVINCE, "21", None),  # higher, containing region
-        (Level.COUNTY, Level.NATIONAL, "", None),  # national contains every region
         (Level.PREFECTURE, Level.PROVINCE, "21", None),
+        # Art.22 上一级: only the next level up, not any higher one
+        (Level.COUNTY, Level.PROVINCE, "21", "approver_level"),
+        (Level.COUNTY, Level.NATIONAL, "", "approver_level"),
+        (Level.PREFECTURE, Level.NATIONAL, "", "approver_level"),
         (Level.COUNTY, Level.COUNTY, "211122", "approver_level"),  # same level
         (Level.PREFECTURE, Level.PREFECTURE, "2111", "approver_level"),
         (Level.PREFECTURE, Level.COUNTY, "211122", "approver_level"),  # lower level
@@ -248,8 +255,8 @@ def test_approval_not_needed_is_refused_and_not_twice() -> None:
     with pytest.raises(TransitionRefused) as exc:
         approve(
             once,
-            approver_level=Level.PROVINCE,
-            approver_region="21",
+            approver_level=Level.PREFECTURE,
+            approver_region="2111",
             approved_on=date(2024, 3, 6),
             approver_id=2,
         )
@@ -403,9 +410,13 @@ def test_late_recorded_overturn_before_expiry_still_applies() -> None:
     # Overturned the day before expiry, recorded after it: the reason stays "overturned".
     out = remove(listed(), removed_on=date(2027, 3, 14), reason=RemovalReason.OVERTURNED, today=FAR)
     assert out.removal_reason is RemovalReason.OVERTURNED
-    with pytest.raises(TransitionRefused) as exc:
-        remove(listed(), removed_on=date(2027, 3, 15), reason=RemovalReason.OVERTURNED, today=FAR)
-    refused("state-machine-illegal-transition", exc)
+    assert out.removed_on == date(2027, 3, 14)
+    # Overturned on the expiry day or later: Art.19 still revokes it (every state), but it
+    # stopped being in force on expiry, which stays its removal day.
+    late = remove(
+        listed(), removed_on=date(2027, 3, 15), reason=RemovalReason.OVERTURNED, today=FAR
+    )
+    assert (late.removal_reason, late.removed_on) == (RemovalReason.OVERTURNED, date(2027, 3, 15))
 
 
 # -- expiry (Art.21) ----------------------------------------------------------------
@@ -512,8 +523,11 @@ def test_allowed_transitions() -> None:
     assert allowed_transitions(notified(), today) == ["list", "remove"]
     assert allowed_transitions(notified(Level.COUNTY), today) == ["approve", "remove"]
     e = listed()
-    assert allowed_transitions(e, today) == ["publish", "remove"]
-    assert allowed_transitions(publish(e, published_on=today), today) == ["remove"]
+    assert allowed_transitions(e, today) == ["publish", "apply_repair", "remove"]
+    assert allowed_transitions(publish(e, published_on=today), today) == [
+        "apply_repair",
+        "remove",
+    ]
     assert allowed_transitions(e, date(2027, 3, 15)) == []  # expired
     assert allowed_transitions(repaired(), FAR) == ["restore"]
     gone = remove(e, removed_on=today, reason=RemovalReason.ERROR, today=today)

@@ -143,12 +143,12 @@ def penalty(id: int, types: list[str], heavier: bool = True, **kw: object) -> Fa
 
 def test_licence_revoked_with_heavier_penalty() -> None:
     facts = [LICENCE, penalty(31, ["fine"]), penalty(30, ["fine", "suspension"])]
-    assert rules(facts) == [("order44-art7-licence-revoked", (20, 30, 31))]
+    assert rules(facts) == [("order44-art2-licence-revoked", (20, 30, 31))]
 
 
 def test_prefers_the_revoking_penalty() -> None:
     facts = [LICENCE, penalty(30, ["fine"]), penalty(31, ["licence_revocation"])]
-    assert rules(facts) == [("order44-art7-licence-revoked", (20, 31))]
+    assert rules(facts) == [("order44-art2-licence-revoked", (20, 31))]
 
 
 def test_licence_revoked_without_heavier_penalty() -> None:
@@ -168,8 +168,8 @@ def test_triggers_sorted_by_rule_then_records() -> None:
         fact(4, RecordKind.RECALL, {"mode": "ordered", "refused_or_delayed": True}),
     ]
     assert rules(facts) == [
+        ("order44-art2-licence-revoked", (20, 30)),
         (ART7_3, (1,)),
-        ("order44-art7-licence-revoked", (20, 30)),
         ("order44-art8-recall-refused", (4,)),
         ("order44-art8-recall-refused", (9,)),
     ]
@@ -177,3 +177,42 @@ def test_triggers_sorted_by_rule_then_records() -> None:
 
 def test_empty_dossier() -> None:
     assert listing_triggers([], TODAY) == []
+
+
+# -- Art.10(3): refused or obstructed sampling; each trigger cites its article -------------
+
+
+def test_refused_sampling_is_a_trigger() -> None:
+    refused = inspection({"product_category": "cement", "level": "county", "refused": True})
+    [trigger] = listing_triggers([refused], TODAY)
+    assert (trigger.rule, trigger.article, trigger.record_ids) == (
+        "order44-art10-sampling-refused",
+        "Order 44 Art.10(3)",
+        (1,),
+    )
+    assert trigger.on == date(2024, 1, 5)
+    # Not known yet, or no longer in force: no trigger.
+    assert rules([refused], today=date(2024, 1, 4)) == []
+    assert rules([inspection({"refused": True}, status=RecordStatus.OVERTURNED)]) == []
+    assert rules([inspection({"refused": False, "result": "pass"})]) == []
+
+
+def test_every_trigger_cites_its_article() -> None:
+    facts = [
+        fact(9, RecordKind.RECALL, {"mode": "ordered", "refused_or_delayed": True}),
+        LICENCE,
+        penalty(30, ["licence_revocation"]),
+        inspection(STILL_FAILING),
+        fact(5, RecordKind.INSPECTION, {"refused": True}),
+    ]
+    cited = {t.rule: t.article for t in listing_triggers(facts, TODAY)}
+    assert cited == {
+        "order44-art2-licence-revoked": "Order 44 Art.2(2)",
+        ART7_3: "Order 44 Art.7(3)",
+        "order44-art8-recall-refused": "Order 44 Art.8",
+        "order44-art10-sampling-refused": "Order 44 Art.10(3)",
+    }
+    # Each rule id names the article it cites.
+    for rule, article in cited.items():
+        number = article.removeprefix("Order 44 Art.").split("(")[0]
+        assert rule.startswith(f"order44-art{number}-")

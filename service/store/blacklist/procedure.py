@@ -10,6 +10,7 @@ transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlmodel import col
 
 from service.auth import Principal
 from service.credit import blacklist as rules
+from service.credit import listing_steps as steps_rules
 from service.credit.blacklist import Entry, PenaltyRef, RemovalReason, Status, TransitionRefused
 from service.errors import FieldError, IllegalTransition, NotFound, ValidationFailed
 from service.models import BlacklistEntry, BlacklistTransition, CreditRecord, utcnow
@@ -36,6 +38,11 @@ EVENT_NAMES = {
     rules.PUBLISH: "published",
     rules.REMOVE: "removed",
     rules.RESTORE: "restored",
+    rules.PUSH: "pushed",
+    rules.APPLY_REPAIR: "repair_applied",
+    rules.ACCEPT_REPAIR: "repair_accepted",
+    rules.REFUSE_REPAIR: "repair_refused",
+    "revoke": "removed",  # Order 44 Art.19 after a repair or expiry: the ground changes
     "expire": "removed",  # Order 44 Art.21: an expiry is a removal to feed readers
 }
 
@@ -71,6 +78,7 @@ def _event_data(row: BlacklistEntry, entry: Entry, transition: str) -> dict[str,
         "published_on": iso(entry.published_on),
         "removed_on": iso(entry.removed_on),
         "removal_reason": entry.removal_reason.value if entry.removal_reason else None,
+        "removal_authority": entry.removal_authority,
     }
 
 
@@ -138,6 +146,23 @@ async def _penalty(session: AsyncSession, record_id: int) -> CreditRecord:
     return record
 
 
+async def current_penalty(session: AsyncSession, record_id: int) -> CreditRecord:
+    """The current version of the penalty chain ``record_id`` belongs to: a listing names the
+    version it was proposed on, which a correction may have superseded since."""
+    record = await _penalty(session, record_id)
+    stmt = (
+        select(CreditRecord)
+        .where(
+            col(CreditRecord.agency_id) == record.agency_id,
+            col(CreditRecord.source_ref) == record.source_ref,
+        )
+        .order_by(col(CreditRecord.version).desc())
+        .limit(1)
+    )
+    latest: CreditRecord = (await session.execute(stmt)).scalar_one()
+    return latest
+
+
 async def propose(
     session: AsyncSession,
     principal: Principal,
@@ -148,19 +173,27 @@ async def propose(
     reason: str,
     legal_basis: str,
     remedy: str,
+    fault_basis: str,
     penalty_record_id: int,
     today: date,
+    proposed_on: date | None = None,
 ) -> BlacklistEntry:
-    """Open a listing procedure (Order 44 Art.2: backed by a heavier penalty in force)."""
+    """Open a listing procedure (Order 44 Art.2: backed by a heavier penalty in force).
+
+    ``proposed_on`` records a procedure that began earlier (loading history); it defaults
+    to ``today`` and cannot be after it.
+    """
     record = await _penalty(session, penalty_record_id)
+    on = proposed_on or today
     try:
+        _not_in_future(on, today, "proposed_on")
         entry = rules.propose(
             code=code,
             region_code=region_code,
             penalty=penalty_ref(record),
             proposer_level=rules.Level(principal.level.value),
             proposer_region=principal.region,
-            proposed_on=today,
+            proposed_on=on,
         )
     except TransitionRefused as err:
         raise refused(err) from err
@@ -187,12 +220,13 @@ async def propose(
         reason=reason,
         legal_basis=legal_basis,
         remedy=remedy,
+        fault_basis=fault_basis,
         penalty_record_id=penalty_record_id,
         proposer_agency_id=principal.agency_id,
         proposer_level=entry.proposer_level.value,
         proposer_region=entry.proposer_region,
         authority=principal.name,
-        proposed_on=today,
+        proposed_on=on,
     )
     session.add(row)
     await _record(
@@ -200,7 +234,7 @@ async def propose(
         row,
         entry,
         "propose",
-        on=today,
+        on=on,
         today=today,
         agency_id=principal.agency_id,
         data={"penalty_record_id": penalty_record_id, "category": category},
@@ -226,13 +260,21 @@ async def apply(
     today: date,
     params: dict[str, Any],
 ) -> BlacklistEntry:
-    """Apply one of notify/approve/list/publish/remove/restore with its body ``params``.
+    """Apply a transition (notify, approve, list, push, publish, apply_repair,
+    accept_repair, refuse_repair, remove, restore) with its body ``params``.
 
     Dates default to ``today`` where the contract makes them optional; none may lie in the
-    future (a decision is recorded once it has been taken).
+    future (a decision is recorded once it has been taken). Each step keeps its own date,
+    so a procedure that happened years ago can be recorded as it happened.
     """
     entry = entry_of(row)
     cal = await work_calendar(session)
+    penalty: PenaltyRef | None = None
+    if transition in (rules.LIST, rules.RESTORE):
+        # Art.13 compares the listing with the penalty's decided_on. TODO(decided_on): read
+        # today from the record's data (default occurred_on) by penalty_ref; switch with it
+        # to the decided_on column once the penalties-from-decision change lands.
+        penalty = penalty_ref(await current_penalty(session, row.penalty_record_id))
     steps: dict[str, tuple[str, Callable[[date], Any]]] = {
         rules.NOTIFY: (
             "notified_on",
@@ -256,10 +298,32 @@ async def apply(
                 defence_waived=bool(params.get("defence_waived")),
                 cal=cal,
                 restricted_until=params.get("restricted_until"),
+                penalty=penalty,
+            ),
+        ),
+        rules.PUSH: (
+            "pushed_on",
+            lambda on: steps_rules.push(
+                entry, pushed_on=on, received_on=params.get("received_on") or on, cal=cal
             ),
         ),
         rules.PUBLISH: ("published_on", lambda on: rules.publish(entry, published_on=on)),
-        rules.RESTORE: ("restored_on", lambda on: rules.restore(entry, restored_on=on, cal=cal)),
+        rules.APPLY_REPAIR: (
+            "applied_on",
+            lambda on: steps_rules.apply_repair(entry, applied_on=on),
+        ),
+        rules.ACCEPT_REPAIR: (
+            "accepted_on",
+            lambda on: steps_rules.accept_repair(entry, accepted_on=on),
+        ),
+        rules.REFUSE_REPAIR: (
+            "refused_on",
+            lambda on: steps_rules.refuse_repair(entry, refused_on=on),
+        ),
+        rules.RESTORE: (
+            "restored_on",
+            lambda on: rules.restore(entry, restored_on=on, cal=cal, penalty=penalty),
+        ),
     }
     try:
         if transition == rules.REMOVE:
@@ -270,11 +334,14 @@ async def apply(
                 reason=RemovalReason(params["reason"]),
                 heavier_penalties_since=await _heavier_penalties(session, row.code),
                 today=today,
+                authority=principal.name,
             )
         else:
             field, step = steps[transition]
             on = params.get(field) or today
             _not_in_future(on, today, field)
+            if transition == rules.PUSH and params.get("received_on"):
+                _not_in_future(params["received_on"], today, "received_on")
             new = step(on)
     except TransitionRefused as err:
         raise refused(err) from err
@@ -286,47 +353,58 @@ async def apply(
 
 
 async def penalty_overturned(
-    session: AsyncSession, record_id: int, *, today: date, agency_id: int
+    session: AsyncSession,
+    record_id: int,
+    *,
+    today: date,
+    agency_id: int,
+    authority: str | None = None,
 ) -> list[int]:
-    """Order 44 Art.19: the penalty was revoked or found unlawful, so every entry resting on
-    it that is not already removed is removed (reason ``overturned``) as of ``today``.
+    """Order 44 Art.19 in every state: the penalty was revoked, found unlawful or withdrawn,
+    so every entry resting on it is revoked as of ``today`` — an open or listed one is
+    removed (reason ``overturned``), one already removed by repair or expiry has its
+    removal ground changed to ``overturned`` (so it can no longer be restored, Art.20).
 
-    Returns the ids of the entries removed. Entries that already read as expired are left
-    alone (:func:`record_expiries` records those).
+    Returns the ids of the entries changed.
     """
     stmt = (
         select(BlacklistEntry)
-        .where(
-            col(BlacklistEntry.penalty_record_id) == record_id,
-            col(BlacklistEntry.status) != Status.REMOVED.value,
-        )
+        .where(col(BlacklistEntry.penalty_record_id) == record_id)
         .order_by(col(BlacklistEntry.id))
         .with_for_update()
     )
-    removed: list[int] = []
+    changed: list[int] = []
     for row in (await session.execute(stmt)).scalars():
         entry = entry_of(row)
-        if rules.effective(entry, today).status is Status.REMOVED:
-            continue
+        before = rules.effective(entry, today)
         try:
-            new = rules.remove(
-                entry, removed_on=today, reason=RemovalReason.OVERTURNED, today=today
-            )
+            new = rules.revoke(entry, on=today, today=today, authority=authority)
         except TransitionRefused as err:  # pragma: no cover - only dates after today refuse
             raise refused(err) from err
+        if new is None:
+            continue
+        transition = rules.REMOVE if before.status is not Status.REMOVED else "revoke"
         await _record(
             session,
             row,
             new,
-            rules.REMOVE,
+            transition,
             on=today,
             today=today,
             agency_id=agency_id,
-            data={"reason": RemovalReason.OVERTURNED.value, "penalty_record_id": record_id},
+            data={
+                "reason": RemovalReason.OVERTURNED.value,
+                "penalty_record_id": record_id,
+                **(
+                    {"previous_reason": before.removal_reason.value}
+                    if before.removal_reason is not None
+                    else {}
+                ),
+            },
         )
         assert row.id is not None
-        removed.append(row.id)
-    return removed
+        changed.append(row.id)
+    return changed
 
 
 async def record_expiries(session: AsyncSession, today: date, *, batch: int = 500) -> int:
@@ -349,7 +427,7 @@ async def record_expiries(session: AsyncSession, today: date, *, batch: int = 50
     )
     rows = list((await session.execute(stmt)).scalars())
     for row in rows:
-        expired = rules.effective(entry_of(row), today)
+        expired = replace(rules.effective(entry_of(row), today), removal_authority=row.authority)
         assert expired.removed_on is not None
         await _record(
             session,

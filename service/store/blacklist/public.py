@@ -2,8 +2,10 @@
 fields (Order 44 Art.14, Art.18-19; the national publicity system's columns).
 
 Everything public is built by :func:`public_entry`, which emits exactly
-:data:`PUBLIC_FIELDS` — nothing internal (agency ids, penalty record ids, procedure dates)
-can reach a public response or export through this module.
+:data:`PUBLIC_FIELDS` for a listing in force and exactly :data:`REMOVAL_FIELDS` once it is
+removed (Art.18: the offence's reason and legal basis are no longer shown, the removal
+record stays) — nothing internal (agency ids, penalty record ids, procedure dates, the
+fault finding) can reach a public response or export through this module.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from service.credit import blacklist as rules
 from service.credit.blacklist import Status
 from service.credit.codes import ParsedCode
 from service.credit.names import name_key
-from service.models import BlacklistEntry, Enterprise
-from service.store.blacklist.reads import status_clause
+from service.models import BlacklistEntry, BlacklistTransition, Enterprise
+from service.store.blacklist.reads import removal_authority, status_clause
 from service.store.blacklist.rows import entry_of
 
 PUBLIC_FIELDS = (
@@ -39,6 +41,20 @@ PUBLIC_FIELDS = (
     "removal_reason",
     "status",
 )
+# Order 44 Art.18: what stays public once a listing is removed (repaired, overturned,
+# expired, error): the removal record, and no longer the offence.
+REMOVAL_FIELDS = (
+    "code",
+    "name",
+    "category",
+    "decided_on",
+    "removed_on",
+    "removal_reason",
+    "removal_authority",
+    "status",
+)
+# Columns of the file export: every public field of either shape (blank where absent).
+EXPORT_FIELDS = (*PUBLIC_FIELDS, "removal_authority")
 # Fuzzy name matches (typos, 和/河) need a query of at least this many folded characters and
 # at least this rapidfuzz score; shorter queries match by substring only.
 FUZZY_MIN_CHARS = 3
@@ -51,13 +67,26 @@ def published() -> Any:
     return col(BlacklistEntry.published_on).is_not(None)
 
 
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
 def public_entry(row: BlacklistEntry, name: str, today: date) -> dict[str, Any]:
-    """The public record of an entry as it reads ``today`` (Art.21 expiry applied)."""
+    """The public record of an entry as it reads ``today`` (Art.21 expiry applied): the
+    listing while in force, only the removal record once removed (Art.18)."""
     current = rules.effective(entry_of(row), today)
-
-    def iso(d: date | None) -> str | None:
-        return d.isoformat() if d else None
-
+    iso = _iso
+    if current.status is Status.REMOVED:
+        return {
+            "code": row.code,
+            "name": name,
+            "category": row.category,
+            "decided_on": iso(current.decided_on),
+            "removed_on": iso(current.removed_on),
+            "removal_reason": current.removal_reason.value if current.removal_reason else None,
+            "removal_authority": removal_authority(row, current),
+            "status": current.status.value,
+        }
     return {
         "code": row.code,
         "name": name,
@@ -73,6 +102,31 @@ def public_entry(row: BlacklistEntry, name: str, today: date) -> dict[str, Any]:
         "removal_reason": current.removal_reason.value if current.removal_reason else None,
         "status": current.status.value,
     }
+
+
+def history_entries(row: BlacklistEntry, name: str) -> list[dict[str, Any]]:
+    """Removal records published before an Art.20 restoration undid them, newest first:
+    what the public saw stays visible as history (Art.18 fields only)."""
+    if not row.published_on:
+        return []
+    return [
+        {
+            "code": row.code,
+            "name": name,
+            "category": row.category,
+            "decided_on": _iso(row.decided_on),
+            "removed_on": u["removed_on"],
+            "removal_reason": u["reason"],
+            "removal_authority": u.get("authority") or row.authority,
+            "status": Status.REMOVED.value,
+        }
+        for u in reversed(row.undone_removals or [])
+        if u["removed_on"] >= row.published_on.isoformat()
+    ]
+
+
+def with_history(row: BlacklistEntry, name: str, today: date) -> list[dict[str, Any]]:
+    return [public_entry(row, name, today), *history_entries(row, name)]
 
 
 def _base(today: date, region: str | None, status: str | None, code: str | None) -> Any:
@@ -178,7 +232,7 @@ async def by_code(
     if uscc is None:
         return code.org_code_display, []
     stmt = _base(today, None, None, uscc).order_by(col(BlacklistEntry.id).desc())
-    return uscc, [public_entry(r, n, today) for r, n in await session.execute(stmt)]
+    return uscc, [e for r, n in await session.execute(stmt) for e in with_history(r, n, today)]
 
 
 def is_listed(entries: list[dict[str, Any]]) -> bool:
@@ -189,7 +243,9 @@ async def export_rows(
     session: AsyncSession, *, today: date, since: date | None
 ) -> list[dict[str, Any]]:
     """Every public entry, or with ``since`` only those listed, published, restored or
-    removed (expiry included) on or after that date — a delta for offline mirrors."""
+    removed (expiry included) on or after that date, or changed by a step dated then (an
+    Art.19 revocation turning a repair removal into an overturn) — a delta for offline
+    mirrors."""
     stmt = _base(today, None, None, None).order_by(col(BlacklistEntry.id))
     if since is not None:
         stmt = stmt.where(
@@ -198,6 +254,11 @@ async def export_rows(
                 col(BlacklistEntry.decided_on) >= since,
                 col(BlacklistEntry.restored_on) >= since,
                 col(BlacklistEntry.removed_on) >= since,
+                col(BlacklistEntry.id).in_(
+                    select(col(BlacklistTransition.entry_id)).where(
+                        col(BlacklistTransition.on) >= since
+                    )
+                ),
                 and_(
                     col(BlacklistEntry.status) == Status.LISTED.value,
                     col(BlacklistEntry.expires_on) >= since,
@@ -205,4 +266,4 @@ async def export_rows(
                 ),
             )
         )
-    return [public_entry(r, n, today) for r, n in await session.execute(stmt)]
+    return [e for r, n in await session.execute(stmt) for e in with_history(r, n, today)]

@@ -1,5 +1,5 @@
 """Agency-side reads of the blacklist: filtered lists, the internal entry view, and listing
-candidates (Order 44 Art.7(3), Art.8) found in dossiers.
+candidates (Order 44 Art.2(2), Art.7(3), Art.8, Art.10(3)) found in dossiers.
 
 Statuses are judged as the entries *read* on ``today``: a listing past its 3 years is
 removed (Art.21) whether or not the expiry job has recorded it.
@@ -19,15 +19,23 @@ from service.credit import blacklist as rules
 from service.credit.blacklist import RemovalReason, Status
 from service.credit.candidates import Trigger, listing_triggers
 from service.credit.deadlines import WorkCalendar
+from service.credit.listing_steps import due
 from service.models import BlacklistEntry, CreditRecord, Enterprise
-from service.schemas.blacklist import CandidateOut, EntryOut, TransitionOut, TriggerOut
+from service.schemas.blacklist import (
+    CandidateOut,
+    EntryOut,
+    TransitionOut,
+    TriggerOut,
+    UndoneRemovalOut,
+)
 from service.store.blacklist.procedure import transitions_of
 from service.store.blacklist.rows import entry_of
 from service.store.calendar import work_calendar
 from service.store.grading import dossiers
 
-# An entry in one of these states blocks a new candidate listing for the enterprise:
-# open or in force, or run its course for the same behaviour (repaired, expired).
+# A removal for one of these reasons ran its course: the conduct before its listing is
+# settled, so only a chain qualifying after it makes the enterprise a candidate again.
+# An overturned or erroneous listing settles nothing.
 _SETTLED_REASONS = (RemovalReason.REPAIRED.value, RemovalReason.EXPIRED.value)
 
 
@@ -90,6 +98,13 @@ async def names(session: AsyncSession, codes: Sequence[str]) -> dict[str, str]:
     return {code: name for code, name in rows}
 
 
+def removal_authority(row: BlacklistEntry, current: rules.Entry) -> str | None:
+    """Who decided the removal; an expiry (Art.21) is the listing authority's own."""
+    if current.status is not Status.REMOVED:
+        return None
+    return current.removal_authority or row.authority
+
+
 async def entry_out(
     session: AsyncSession,
     row: BlacklistEntry,
@@ -103,10 +118,11 @@ async def entry_out(
     assert row.id is not None
     entry = entry_of(row)
     current = rules.effective(entry, today)
+    cal = cal or await work_calendar(session)
     defence_ends_on = None
     if entry.notified_on is not None:
-        cal = cal or await work_calendar(session)
         defence_ends_on = cal.add_working_days(entry.notified_on, rules.DEFENCE_WORKING_DAYS)
+    dues = due(entry, today, cal)
     if name is None:
         name = (await names(session, [row.code])).get(row.code)
     transitions = (
@@ -128,6 +144,7 @@ async def entry_out(
         reason=row.reason,
         legal_basis=row.legal_basis,
         remedy=row.remedy,
+        fault_basis=row.fault_basis,
         authority=row.authority,
         penalty_record_id=row.penalty_record_id,
         proposer_agency_id=row.proposer_agency_id,
@@ -142,12 +159,36 @@ async def entry_out(
         decided_on=current.decided_on,
         defence_waived=current.defence_waived,
         expires_on=current.expires_on,
+        restricted_until=current.restricted_until,
         restored_on=current.restored_on,
+        undone_removals=[
+            UndoneRemovalOut(
+                removed_on=u.removed_on,
+                reason=u.reason.value,
+                restored_on=u.restored_on,
+                authority=u.authority,
+            )
+            for u in current.undone_removals
+        ],
+        cross_province=rules.cross_province(entry),
+        push_by=dues.push_by,
+        pushed_on=current.pushed_on,
+        push_received_on=current.push_received_on,
+        push_overdue=dues.push_overdue,
         publish_by=current.publish_by,
         published_on=current.published_on,
         publication_overdue=rules.publication_overdue(entry, today),
+        repair_applied_on=current.repair_applied_on,
+        repair_accept_by=dues.repair_accept_by,
+        repair_accepted_on=current.repair_accepted_on,
+        repair_acceptance_overdue=dues.repair_acceptance_overdue,
+        repair_decide_by=dues.repair_decide_by,
+        repair_refused_on=current.repair_refused_on,
+        repair_decision_overdue=dues.repair_decision_overdue,
         removed_on=current.removed_on,
         removal_reason=current.removal_reason.value if current.removal_reason else None,
+        removal_authority=removal_authority(row, current),
+        stop_publication_by=dues.stop_publication_by,
         allowed_transitions=rules.allowed_transitions(entry, today),
         transitions=transitions,
         created_at=row.created_at,
@@ -155,7 +196,7 @@ async def entry_out(
     )
 
 
-# -- candidates (Order 44 Art.7(3), Art.8) -------------------------------------------------
+# -- candidates (Order 44 Art.2(2), Art.7(3), Art.8, Art.10(3)) ----------------------------
 
 
 def _trigger_out(t: Trigger) -> TriggerOut:
@@ -168,19 +209,33 @@ def _trigger_out(t: Trigger) -> TriggerOut:
     )
 
 
-async def _blocked(session: AsyncSession, codes: Sequence[str], today: date) -> set[str]:
-    """Enterprises with an entry open, in force, or run its course (repaired/expired)."""
+async def _settled(
+    session: AsyncSession, codes: Sequence[str], today: date
+) -> tuple[set[str], dict[str, date]]:
+    """Enterprises with an entry open or in force (no candidate at all), and for the others
+    the day up to which an earlier listing that ran its course (repaired or expired) covers
+    their conduct: a trigger qualifying after that day is a new chain and counts again."""
     rows = (
         await session.execute(select(BlacklistEntry).where(col(BlacklistEntry.code).in_(codes)))
     ).scalars()
-    blocked = set()
+    open_codes: set[str] = set()
+    covered: dict[str, date] = {}
     for row in rows:
         current = rules.effective(entry_of(row), today)
-        if current.status is not Status.REMOVED or (
-            current.removal_reason is not None and current.removal_reason.value in _SETTLED_REASONS
+        if current.status is not Status.REMOVED:
+            open_codes.add(row.code)
+        elif current.removal_reason is not None and current.removal_reason.value in (
+            _SETTLED_REASONS
         ):
-            blocked.add(row.code)
-    return blocked
+            until = current.decided_on or current.proposed_on
+            covered[row.code] = max(until, covered.get(row.code, until))
+    return open_codes, covered
+
+
+def _new_chains(triggers: list[Trigger], covered_until: date | None) -> list[Trigger]:
+    if covered_until is None:
+        return triggers
+    return [t for t in triggers if t.on is not None and t.on > covered_until]
 
 
 async def candidates(
@@ -231,7 +286,12 @@ async def candidates(
         cursor = codes[-1]
         facts = await dossiers.facts_by_code(session, codes)
         found = {c: t for c in codes if (t := listing_triggers(facts.get(c, ()), today))}
-        blocked = await _blocked(session, list(found), today)
+        blocked, covered = await _settled(session, list(found), today)
+        found = {
+            c: new
+            for c, t in found.items()
+            if c not in blocked and (new := _new_chains(t, covered.get(c)))
+        }
         ents = {
             e.code: e
             for e in (
@@ -241,7 +301,7 @@ async def candidates(
             ).scalars()
         }
         for code in codes:
-            if code not in found or code in blocked or code not in ents:
+            if code not in found or code not in ents:
                 continue
             triggers = found[code]
             out.append(

@@ -5,9 +5,17 @@ module's refusals as 409 problems."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from service.credit import blacklist as rules
-from service.credit.blacklist import Entry, PenaltyRef, RemovalReason, Status, TransitionRefused
+from service.credit.blacklist import (
+    Entry,
+    PenaltyRef,
+    RemovalReason,
+    Status,
+    TransitionRefused,
+    UndoneRemoval,
+)
 from service.errors import FieldError, IllegalTransition
 from service.models import BlacklistEntry, CreditRecord
 
@@ -24,7 +32,14 @@ _STATE_FIELDS = (
     "published_on",
     "removed_on",
     "removal_reason",
+    "removal_authority",
     "restored_on",
+    "restricted_until",
+    "pushed_on",
+    "push_received_on",
+    "repair_applied_on",
+    "repair_accepted_on",
+    "repair_refused_on",
 )
 
 
@@ -47,15 +62,43 @@ def entry_of(row: BlacklistEntry) -> Entry:
         published_on=row.published_on,
         removed_on=row.removed_on,
         removal_reason=RemovalReason(row.removal_reason) if row.removal_reason else None,
+        removal_authority=row.removal_authority,
         restored_on=row.restored_on,
+        restricted_until=row.restricted_until,
+        undone_removals=tuple(_undone_of(u) for u in row.undone_removals or ()),
+        pushed_on=row.pushed_on,
+        push_received_on=row.push_received_on,
+        repair_applied_on=row.repair_applied_on,
+        repair_accepted_on=row.repair_accepted_on,
+        repair_refused_on=row.repair_refused_on,
         penalty_id=row.penalty_record_id,
     )
+
+
+def _undone_of(raw: dict[str, Any]) -> UndoneRemoval:
+    return UndoneRemoval(
+        removed_on=date.fromisoformat(raw["removed_on"]),
+        reason=RemovalReason(raw["reason"]),
+        restored_on=date.fromisoformat(raw["restored_on"]),
+        authority=raw.get("authority"),
+    )
+
+
+def _undone_row(u: UndoneRemoval) -> dict[str, Any]:
+    return {
+        "removed_on": u.removed_on.isoformat(),
+        "reason": u.reason.value,
+        "restored_on": u.restored_on.isoformat(),
+        "authority": u.authority,
+    }
 
 
 def store_state(row: BlacklistEntry, entry: Entry) -> None:
     for name in _STATE_FIELDS:
         value = getattr(entry, name)
         setattr(row, name, value.value if isinstance(value, Status | RemovalReason) else value)
+    # A new list, so the JSON column is seen as changed.
+    row.undone_removals = [_undone_row(u) for u in entry.undone_removals]
 
 
 def refused(err: TransitionRefused) -> IllegalTransition:

@@ -70,7 +70,12 @@ async def facts_by_code(
 
 
 def listing_in_force_clause(on: date) -> Any:
-    """SQL condition: a blacklist entry in force on `on` (Order 44 Art.21 expiry included)."""
+    """SQL condition: a blacklist entry in force on `on` (Order 44 Art.21 expiry included).
+
+    Exact for ``on`` = today. For a past day, a restored entry (Art.20) also matches
+    inside the gap between its undone removal and its restoration;
+    :func:`listings_in_force` filters those out.
+    """
     return and_(
         col(BlacklistEntry.status).in_(("listed", "removed")),
         col(BlacklistEntry.decided_on) <= on,
@@ -83,13 +88,17 @@ async def listings_in_force(
     session: AsyncSession, codes: Sequence[str], on: date
 ) -> dict[str, list[int]]:
     rows = await session.execute(
-        select(col(BlacklistEntry.code), col(BlacklistEntry.id)).where(
-            col(BlacklistEntry.code).in_(codes), listing_in_force_clause(on)
-        )
+        select(
+            col(BlacklistEntry.code), col(BlacklistEntry.id), col(BlacklistEntry.undone_removals)
+        ).where(col(BlacklistEntry.code).in_(codes), listing_in_force_clause(on))
     )
     out: dict[str, list[int]] = defaultdict(list)
-    for code, entry_id in rows:
-        if entry_id is not None:
+    iso = on.isoformat()
+    for code, entry_id, undone in rows:
+        # Order 44 Art.20: not in force between an undone removal and the restoration.
+        if entry_id is not None and not any(
+            u["removed_on"] <= iso < u["restored_on"] for u in undone or ()
+        ):
             out[code].append(entry_id)
     return out
 

@@ -330,7 +330,8 @@ async def set_status(
     today: date,
     now: datetime,
 ) -> tuple[CreditRecord, bool]:
-    """active -> overturned | withdrawn. An overturned penalty lifts its blacklist entry."""
+    """active -> overturned | withdrawn. A penalty no longer in force revokes the blacklist
+    entries resting on it (Order 44 Art.19)."""
     target, current = await writable(session, principal, record_id)
     if current.status == body.status and current.status_reason == body.reason:
         return current, False
@@ -342,13 +343,15 @@ async def set_status(
     emit_record(session, "record.status_changed", current, reason=body.reason)
     ledger.audit(session, f"record.{body.status}", f"record/{current.id}")
     await grading.regrade(session, [current.code], today=today, trigger="record")
-    if current.kind == "penalty" and body.status == "overturned":
-        await _penalty_overturned(session, current, today=today, agency_id=principal.agency_id)
+    if current.kind == "penalty" and body.status in ("overturned", "withdrawn"):
+        await _penalty_overturned(
+            session, current, today=today, agency_id=principal.agency_id, authority=principal.name
+        )
     return current, True
 
 
 async def _penalty_overturned(
-    session: AsyncSession, row: CreditRecord, *, today: date, agency_id: int
+    session: AsyncSession, row: CreditRecord, *, today: date, agency_id: int, authority: str
 ) -> None:
     """Order 44 Art.19: a revoked penalty revokes the listing it backs. A listing names the
     version it was proposed on, which an earlier correction may have superseded, so every
@@ -366,4 +369,6 @@ async def _penalty_overturned(
         )
     ).scalars()
     for record_id in [i for i in ids if i is not None]:
-        await blacklist.penalty_overturned(session, record_id, today=today, agency_id=agency_id)
+        await blacklist.penalty_overturned(
+            session, record_id, today=today, agency_id=agency_id, authority=authority
+        )
