@@ -57,9 +57,10 @@ class GradeChangedData(EventData):
 
 class BlacklistData(EventData):
     id: int = Field(description="Blacklist entry id")
-    transition: Literal[
-        "propose", "notify", "approve", "list", "publish", "remove", "restore", "expire"
-    ]
+    transition: str = Field(
+        description="propose, notify, approve, list, publish, remove, restore, push, "
+        "apply_repair, accept_repair, refuse_repair, revoke, expire"
+    )
     status: Literal["proposed", "notified", "listed", "removed"]
     category: str
     penalty_record_id: int
@@ -68,6 +69,7 @@ class BlacklistData(EventData):
     published_on: str | None
     removed_on: str | None
     removal_reason: Literal["repaired", "overturned", "error", "expired"] | None
+    removal_authority: str | None = Field(None, description="Who decided the removal")
 
 
 class CatalogData(EventData):
@@ -110,8 +112,15 @@ EVENT_TYPES: dict[str, tuple[type[EventData], str]] = {
     "blacklist.approved": (BlacklistData, "the listing is approved"),
     "blacklist.listed": (BlacklistData, "the listing decision is made (Art.13)"),
     "blacklist.published": (BlacklistData, "the listing is published (Art.14)"),
-    "blacklist.removed": (BlacklistData, "removed early, overturned, in error or expired"),
-    "blacklist.restored": (BlacklistData, "a removal is undone"),
+    "blacklist.removed": (
+        BlacklistData,
+        "removed early, overturned or revoked (Art.19), in error or expired (Art.21)",
+    ),
+    "blacklist.restored": (BlacklistData, "a removal is undone (Order 44 Art.20)"),
+    "blacklist.pushed": (BlacklistData, "a cross-province listing is pushed (Art.14)"),
+    "blacklist.repair_applied": (BlacklistData, "the enterprise applies for credit repair"),
+    "blacklist.repair_accepted": (BlacklistData, "a credit repair application is accepted"),
+    "blacklist.repair_refused": (BlacklistData, "a credit repair application is refused"),
     "catalog.updated": (CatalogData, "a product category is added or its risk level changes"),
     "calendar.updated": (CalendarData, "the working-day calendar is replaced"),
     "gtin.registered": (GtinData, "a GTIN is registered or its product changes"),

@@ -247,10 +247,11 @@ async def test_export_opens_right_in_excel_on_chinese_windows(
     assert r.content.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["统一社会信用代码", "企业名称", "行政区划代码"]
+    col = {title: i for i, title in enumerate(rows[0])}
     by_code = {row[0]: row for row in rows[1:]}
-    assert by_code[a][-1] == "在列" and by_code[c][-1] == "已移出"
-    assert by_code[c][-2] == "错误列入更正"
-    assert by_code[a][3].startswith("质量安全") or "（第" in by_code[a][3]
+    assert by_code[a][col["状态"]] == "在列" and by_code[c][col["状态"]] == "已移出"
+    assert by_code[c][col["移出原因"]] == "错误列入更正"
+    assert "（第" in by_code[a][col["列入类别"]]
     plain = await client.get("/public/v1/blacklist/export", params={"bom": "false"})
     assert plain.content == r.content[3:]
 
