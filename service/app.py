@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -22,6 +23,7 @@ from service.http.security_headers import SecurityHeadersMiddleware
 from service.jobs.runner import start_in_app, stop_in_app
 from service.replica import ReplicaFallbackMiddleware
 from service.routers import all_routers
+from service.schemas import events
 from service.settings import Settings
 from service.store import calendar
 
@@ -32,6 +34,18 @@ DESCRIPTION = """
 * `/public/v1` — public blacklist queries and screening, no key, rate-limited.
 * Errors are `application/problem+json` (RFC 9457) with per-field `errors`.
 """
+
+
+def _document_events(app: FastAPI) -> None:
+    """Add the change feed's event data shapes to the generated spec."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            events.add_to_openapi(generate())
+        return app.openapi_schema or generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -55,6 +69,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # served by service.routers.docs from installed assets, never a CDN
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = Database(settings)
@@ -68,6 +85,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.principals = PrincipalCache(settings.auth_cache_seconds, app.state.clock)
 
     handlers.install(app)
+    _document_events(app)
     for router in all_routers():
         app.include_router(router)
     spec.install(app)

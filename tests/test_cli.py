@@ -177,3 +177,44 @@ def test_import_listings_command(db_env: Path) -> None:
         assert conn.execute("select count(*) from blacklist_entry").fetchone()[0] == 1
         # Stored as decided; it reads as expired (Art.21) without any job having run.
         assert conn.execute("select status from blacklist_entry").fetchone()[0] == "listed"
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command and subcommand of `qcredit`, as argument lists."""
+    import typer.main
+
+    def walk(command: object, prefix: list[str]) -> list[list[str]]:
+        out = [prefix]
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            out.extend(walk(sub, [*prefix, name]))
+        return out
+
+    return walk(typer.main.get_command(app), [])
+
+
+def test_every_command_answers_help() -> None:
+    paths = _command_paths()
+    assert ["bench"] in paths and ["agency", "create"] in paths and ["report", "quality"] in paths
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage" in result.output, path
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("qcredit ")
+
+
+def test_serve_prints_where_the_portal_docs_and_sign_in_are(
+    db_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: seen.update(kw))
+    result = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    for url in ("/", "/docs", "/regulator"):
+        assert f"http://127.0.0.1:8123{url}" in result.output
+    assert seen["host"] == "0.0.0.0" and seen["port"] == 8123

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib import metadata
+from typing import Annotated
+
 import typer
 
 from service.cli.agency import agency_app
@@ -17,6 +20,28 @@ from service.cli.sharing import audit_app, worker_command
 app = typer.Typer(
     help="Quality Credit Registry (企业质量信用档案与失信黑名单服务)", no_args_is_help=True
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:
+            number = metadata.version("qcredit")
+        except metadata.PackageNotFoundError:  # run from a source tree without installing
+            number = "unknown"
+        typer.echo(f"qcredit {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version"),
+    ] = False,
+) -> None:
+    """Quality Credit Registry (企业质量信用档案与失信黑名单服务)"""
+
+
 app.command()(migrate)
 app.command()(serve)
 app.add_typer(agency_app, name="agency")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import string
 import unicodedata
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 __all__ = [
     "ORG_ALPHABET",
@@ -103,20 +103,49 @@ class CodeError(ValueError):
     rule: str
     message: str
     expected: str | None
+    got: str | None  # the character found where `expected` belongs (or the bad character)
+    position: int | None  # 1-based position of that character
+    corrected: str | None  # the code with `expected` put in (check-character errors)
 
-    def __init__(self, rule: str, message: str, expected: str | None = None) -> None:
+    def __init__(
+        self,
+        rule: str,
+        message: str,
+        expected: str | None = None,
+        *,
+        got: str | None = None,
+        position: int | None = None,
+        corrected: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.rule = rule
         self.message = message
         self.expected = expected
+        self.got = got
+        self.position = position
+        self.corrected = corrected
 
-    def __reduce__(self) -> tuple[type[CodeError], tuple[str, str, str | None]]:
+    def __reduce__(self) -> tuple[Any, ...]:
         # The default reduce replays only ``args`` (the message); keep the rule across
         # process boundaries (e.g. a multiprocessing bulk import).
-        return (type(self), (self.rule, self.message, self.expected))
+        return (
+            _rebuild,
+            (self.rule, self.message, self.expected, self.got, self.position, self.corrected),
+        )
 
     def __repr__(self) -> str:
         return f"CodeError({self.rule!r}, {self.message!r}, expected={self.expected!r})"
+
+
+def _rebuild(
+    rule: str,
+    message: str,
+    expected: str | None,
+    got: str | None,
+    position: int | None,
+    corrected: str | None,
+) -> CodeError:
+    return CodeError(rule, message, expected, got=got, position=position, corrected=corrected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +179,8 @@ def _charset_error(s: str, kind: str, allowed: list[str], hints: list[str]) -> C
             return CodeError(
                 "charset",
                 f"{kind} character {ch!r} at position {pos + 1} is not allowed: {hints[pos]}",
+                got=ch,
+                position=pos + 1,
             )
     raise AssertionError("charset error reported for a code with no bad character")
 
@@ -180,6 +211,10 @@ def _check_uscc(s: str) -> ParsedCode | CodeError:
             f"embedded organization code check character (position 17) is wrong: "
             f"expected {org_expected!r}, got {s[16]!r}",
             org_expected,
+            got=s[16],
+            position=17,
+            # the body is more often mistyped than the check, so this is only a suggestion
+            corrected=_with_check(s[:16] + org_expected),
         )
     expected = _USCC_CHECK[(total & _USCC_MASK) % 31]
     if s[17] != expected:
@@ -187,6 +222,9 @@ def _check_uscc(s: str) -> ParsedCode | CodeError:
             "uscc_check",
             f"USCC check character is wrong: expected {expected!r}, got {s[17]!r}",
             expected,
+            got=s[17],
+            position=18,
+            corrected=s[:17] + expected,
         )
     return ParsedCode("uscc", s, s[8:17], s[2:8])
 
@@ -203,8 +241,15 @@ def _check_org(s: str) -> ParsedCode | CodeError:
             "org_check",
             f"organization code check character is wrong: expected {expected!r}, got {s[8]!r}",
             expected,
+            got=s[8],
+            position=9,
+            corrected=f"{s[:8]}-{expected}",
         )
     return ParsedCode("org", None, s, None)
+
+
+def _with_check(first17: str) -> str:
+    return first17 + _USCC_CHECK[(sum(map(_getitem, _USCC_TABLES, first17)) & _USCC_MASK) % 31]
 
 
 def _empty() -> CodeError:
@@ -224,6 +269,7 @@ def try_parse(raw: str) -> ParsedCode | CodeError:
     return CodeError(
         "length",
         f"code must be 18 characters (USCC) or 9 characters (organization code), got {n}",
+        got=str(n),
     )
 
 

@@ -23,7 +23,7 @@ from service.schemas import EnterpriseIn
 from service.store import agencies, enterprises
 from service.store.grading import regrade as grading
 
-DEMO_AGENCY = "演示国家级机构 (demo national agency)"
+DEMO_AGENCY = "演示国家级机构（演示数据）"
 
 REGIONS = [
     ("211100", "盘锦"),

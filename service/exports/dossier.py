@@ -6,15 +6,15 @@ lists are joined with ``|`` so a row round-trips through ``qcredit import``.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from openpyxl import Workbook
-
 from service.errors import AppError
+from service.exports import tables
+from service.exports.tables import Column, Kind, Lang, Sheet
 from service.schemas.records import KIND_FIELDS, KINDS
+from service.web import vocabulary
+from service.web.i18n import CATEGORY_LABELS, REMOVAL_LABELS, STATUS_LABELS
 
 Format = Literal["json", "csv", "xlsx"]
 CSV_TYPE = "text/csv"
@@ -87,60 +87,86 @@ def _columns(records: Sequence[Mapping[str, Any]]) -> list[str]:
     return [*COLUMNS, *extra]
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    if isinstance(value, dict):
-        return None
-    return value
+def _column(name: str) -> Column:
+    kind: Kind = (
+        "date"
+        if name in vocabulary.DATE_FIELDS
+        else "datetime"
+        if name in vocabulary.DATETIME_FIELDS
+        else "bool"
+        if name in vocabulary.BOOL_FIELDS
+        else "text"
+    )
+    return Column(
+        name, vocabulary.RECORD_FIELDS.get(name, name), kind, vocabulary.VALUE_LABELS.get(name)
+    )
 
 
-def rows(records: Sequence[Mapping[str, Any]]) -> tuple[list[str], Iterable[list[Any]]]:
-    columns = _columns(records)
-    return columns, ([_cell(r.get(c)) for c in columns] for r in records)
+def records_sheet(records: Sequence[Mapping[str, Any]]) -> Sheet:
+    columns = [_column(c) for c in _columns(records)]
+    return Sheet("信用记录", columns, records, title_en="records")
 
 
-def to_csv(dossier: Mapping[str, Any]) -> bytes:
-    """UTF-8 with a BOM, so spreadsheet programs read the Chinese text correctly."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    columns, body = rows(dossier["records"])
-    writer.writerow(columns)
-    for row in body:
-        writer.writerow(["" if v is None else v for v in row])
-    return buf.getvalue().encode("utf-8-sig")
+def to_csv(dossier: Mapping[str, Any], *, lang: Lang = "zh", bom: bool = True) -> bytes:
+    """One row per record version (UTF-8 with a BOM unless `bom` is false)."""
+    return tables.to_csv(records_sheet(dossier["records"]), lang=lang, bom=bom)
 
 
-def to_xlsx(dossier: Mapping[str, Any]) -> bytes:
+SUMMARY_ROWS = (
+    ("code", "统一社会信用代码"),
+    ("org_code", "组织机构代码"),
+    ("name", "企业名称"),
+    ("region_code", "行政区划代码"),
+    ("region_name", "地区"),
+    ("industry", "行业"),
+    ("address", "地址"),
+    ("products", "产品类别"),
+    ("grade", "分类等级"),
+    ("ruleset", "分类规则版本"),
+    ("as_of", "评定日期"),
+    ("blacklisted", "在严重违法失信名单中"),
+)
+BLACKLIST_COLUMNS = (
+    Column("id", "名单编号", "int"),
+    Column("status", "状态", labels=STATUS_LABELS),
+    Column("category", "列入类别", labels=CATEGORY_LABELS),
+    Column("reason", "列入事由"),
+    Column("decided_on", "列入日期", "date"),
+    Column("expires_on", "届满日期", "date"),
+    Column("published_on", "公示日期", "date"),
+    Column("removed_on", "移出日期", "date"),
+    Column("removal_reason", "移出原因", labels=REMOVAL_LABELS),
+)
+
+
+def to_xlsx(dossier: Mapping[str, Any], *, lang: Lang = "zh") -> bytes:
     """Sheets: the enterprise and its class, the records, the blacklist entries."""
-    wb = Workbook(write_only=True)
     ent = dossier["enterprise"]
-    summary = wb.create_sheet("enterprise")
     cls = ent.get("classification") or {}
-    for key in ("code", "org_code", "name", "region_code", "region_name", "industry", "address"):
-        summary.append([key, ent.get(key)])
-    summary.append(["products", LIST_SEPARATOR.join(ent.get("products") or [])])
-    summary.append(["grade", cls.get("grade")])
-    summary.append(["ruleset", cls.get("ruleset")])
-    summary.append(["as_of", dossier["as_of"]])
-    summary.append(["blacklisted", _cell(ent.get("blacklisted"))])
+    values = {
+        **ent,
+        "grade": cls.get("grade"),
+        "ruleset": cls.get("ruleset"),
+        "as_of": dossier["as_of"],
+    }
+    summary_rows: list[dict[str, Any]] = []
+    for key, zh in SUMMARY_ROWS:
+        value = values.get(key)
+        if isinstance(value, bool):
+            value = tables.BOOL_WORDS[lang][0 if value else 1]
+        elif isinstance(value, list):
+            value = LIST_SEPARATOR.join(str(v) for v in value)
+        summary_rows.append({"field": zh if lang == "zh" else key, "value": value})
     for reason in cls.get("reasons") or []:
-        summary.append(["reason", reason.get("rule"), reason.get("text")])
-    records = wb.create_sheet("records")
-    columns, body = rows(dossier["records"])
-    records.append(columns)
-    for row in body:
-        records.append(row)
-    entries = wb.create_sheet("blacklist")
-    listing = dossier.get("blacklist") or []
-    names = list(listing[0]) if listing else ["id", "status", "category", "reason"]
-    entries.append(names)
-    for e in listing:
-        entries.append([_cell(e.get(n)) for n in names])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        text = reason.get("text") if lang == "zh" else reason.get("text_en") or reason.get("text")
+        summary_rows.append({"field": "分类依据" if lang == "zh" else "reason", "value": text})
+    summary = Sheet(
+        "企业",
+        (Column("field", "项目"), Column("value", "内容")),
+        summary_rows,
+        title_en="enterprise",
+    )
+    listing = Sheet(
+        "严重违法失信名单", BLACKLIST_COLUMNS, dossier.get("blacklist") or [], "blacklist"
+    )
+    return tables.to_xlsx([summary, records_sheet(dossier["records"]), listing], lang=lang)

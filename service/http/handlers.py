@@ -80,15 +80,27 @@ def validation_errors(errors: list[dict[str, Any]] | Any) -> list[FieldError]:
     return out
 
 
-async def _app_error(_: Request, exc: Exception) -> Response:
+def _page(request: Request, status: int, headers: dict[str, str] | None = None) -> Response | None:
+    """The HTML error page when a person's browser asked for a portal route, else None."""
+    from service.web import errors as web_errors  # the portal builds on the API, not back
+
+    if status in web_errors.HEADINGS and web_errors.is_page(request):
+        return web_errors.error_page(request, status, headers=headers)
+    return None
+
+
+async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
     if exc.status >= 500:
         log.error("server problem", detail=exc.detail)
-    return problem_response(exc.problem(), exc.headers)
+    return _page(request, exc.status, exc.headers) or problem_response(exc.problem(), exc.headers)
 
 
-async def _request_validation(_: Request, exc: Exception) -> Response:
+async def _request_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    page = _page(request, 422)
+    if page is not None:
+        return page
     errors = validation_errors(exc.errors())
     malformed = any(e.rule == "json_invalid" for e in errors)
     status = 400 if malformed else 422
@@ -121,6 +133,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 405:
         headers["Allow"] = allowed_methods(request)
+    page = _page(request, exc.status_code, headers)
+    if page is not None:
+        return page
     slug = _HTTP_SLUGS.get(exc.status_code, "http-error")
     problem = Problem(
         type=PROBLEM_BASE + slug,

@@ -104,6 +104,9 @@ class PublicRateLimitMiddleware:
             (b"ratelimit-reset", str(reset).encode()),
         ]
         if not allowed:
+            if not scope.get("path", "").startswith(PUBLIC_PREFIX):  # a portal page
+                await self._refuse_page(scope, receive, send, headers, max(1, reset))
+                return
             await self._refuse(send, headers, max(1, reset))
             return
 
@@ -113,6 +116,22 @@ class PublicRateLimitMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    async def _refuse_page(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: list[tuple[bytes, bytes]],
+        retry: int,
+    ) -> None:
+        from starlette.requests import Request
+
+        from service.web.errors import error_page  # the portal builds on the API
+
+        extra = {k.decode(): v.decode() for k, v in headers} | {"Retry-After": str(retry)}
+        response = error_page(Request(scope, receive), 429, headers=extra)
+        await response(scope, receive, send)
 
     async def _refuse(self, send: Send, headers: list[tuple[bytes, bytes]], retry: int) -> None:
         problem = RateLimited(

@@ -14,10 +14,10 @@ from service.reports.narrative import REMOVAL_ZH
 from service.web.svg import pct
 
 SECTION_TITLES = {
-    "product": ("二、按产品类别 By product category", "产品类别"),
-    "region": ("三、按地区 By region", "地区"),
-    "level": ("四、按抽查层级 By inspection level", "抽查层级"),
-    "month": ("五、按月份 By month", "月份"),
+    "product": ("二、按产品类别", "产品类别"),
+    "region": ("三、按地区", "地区"),
+    "level": ("四、按抽查层级", "抽查层级"),
+    "month": ("五、按月份", "月份"),
 }
 EVENTS_ZH = {"listed": "列入", "removed": "移出", "restored": "恢复列入"}
 
@@ -51,15 +51,15 @@ def sections(report: QualityReport) -> list[Section]:
         rows = report.groups[key]
         if key == "month":
             svg = charts.month_line(rows, target=report.target, title=title)
-            alt = f"{report.period_zh}各月合格率折线图,与上年同月及目标 {pct(report.target)} 对比"
+            alt = f"{report.period_zh}各月合格率折线图，与上年同月及目标 {pct(report.target)} 对比"
         else:
             svg = charts.rate_bars(rows, target=report.target, title=title)
-            alt = f"{header}合格率条形图,虚线为目标 {pct(report.target)}"
+            alt = f"{header}合格率条形图，虚线为目标 {pct(report.target)}"
         out.append(Section(key, title, header, charts.data_uri(svg), alt, rows))
     out.append(
         Section(
             "grades",
-            "六、分类等级 Supervision classes",
+            "六、分类等级",
             "地区",
             charts.data_uri(charts.grade_bars(report.grades, title="分类等级分布")),
             "各地区 AA/A/B/C 分类企业数堆叠条形图",

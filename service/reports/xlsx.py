@@ -11,38 +11,43 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from service.exports.tables import append_values
 from service.reports.figures import GRADE_KEYS, QualityReport, RateRow
 from service.reports.narrative import REMOVAL_ZH
+from service.web import i18n, vocabulary
+
+EVENTS_ZH = {"listed": "列入", "removed": "移出", "restored": "恢复列入"}
+GRADE_NAMES = {"unclassified": "未分类"}
 
 # sheet title -> report group
 RATE_SHEETS = (
-    ("按产品 Products", "product"),
-    ("按地区 Regions", "region"),
-    ("按层级 Levels", "level"),
-    ("按月份 Months", "month"),
+    ("按产品", "product"),
+    ("按地区", "region"),
+    ("按层级", "level"),
+    ("按月份", "month"),
 )
 RATE_HEADERS = (
-    "key",
-    "名称 label",
-    "抽查批次 inspections",
-    "合格 passed",
-    "不合格 failed",
-    "合格率 rate",
-    "上年合格率 previous_rate",
-    "变化(百分点) change_pp",
-    "目标 target",
-    "低于目标 below_target",
+    "分组代码",
+    "名称",
+    "抽查批次",
+    "合格",
+    "不合格",
+    "合格率",
+    "上年合格率",
+    "变化（百分点）",
+    "目标",
+    "低于目标",
 )
-GRADE_HEADERS = ("key", "地区 label", *GRADE_KEYS, "合计 total")
+GRADE_HEADERS = ("地区代码", "地区", *(GRADE_NAMES.get(k, k) for k in GRADE_KEYS), "合计")
 MOVEMENT_HEADERS = (
-    "日期 on",
-    "变动 event",
-    "统一社会信用代码 code",
-    "企业 name",
-    "地区 region_code",
-    "类别 category",
-    "事由/原因 detail",
-    "决定机关 authority",
+    "日期",
+    "变动",
+    "统一社会信用代码",
+    "企业",
+    "行政区划代码",
+    "列入类别",
+    "事由/原因",
+    "决定机关",
 )
 BOLD = Font(bold=True)
 LOW_FILL = PatternFill("solid", fgColor="FDE8E6")
@@ -50,7 +55,7 @@ PERCENT = "0.0%"
 
 
 def _header(sheet: Worksheet, headers: Sequence[str]) -> None:
-    sheet.append(list(headers))
+    append_values(sheet, list(headers))
     for cell in sheet[1]:
         cell.font = BOLD
     sheet.freeze_panes = "A2"
@@ -60,9 +65,12 @@ def _rate_sheet(book: Workbook, title: str, rows: list[RateRow], target: float) 
     sheet = book.create_sheet(title)
     _header(sheet, RATE_HEADERS)
     for r in rows:
-        sheet.append(
+        append_values(
+            sheet,
             [
-                r.key,
+                i18n.label(vocabulary.GROUP_KEYS, r.key, "zh")
+                if r.key in vocabulary.GROUP_KEYS
+                else r.key,
                 r.label,
                 r.inspections,
                 r.passed,
@@ -71,8 +79,8 @@ def _rate_sheet(book: Workbook, title: str, rows: list[RateRow], target: float) 
                 r.previous_rate,
                 r.change_pp,
                 target,
-                r.below_target,
-            ]
+                None if r.below_target is None else ("是" if r.below_target else "否"),
+            ],
         )
         if r.below_target:
             for cell in sheet[sheet.max_row]:
@@ -105,37 +113,40 @@ def build(report: QualityReport) -> bytes:
     book = Workbook()
     summary = book.active
     assert summary is not None
-    summary.title = "概览 Summary"
+    summary.title = "概览"
     summary.append([f"{report.period_zh}{report.region_label}质量状况报告"])
     summary["A1"].font = Font(bold=True, size=14)
     t = report.total
     mon = report.monitoring
     for label, value in (
-        ("地区 region", report.region or ""),
-        ("地区名称 region_label", report.region_label),
-        ("年度 year", report.year),
-        ("目标合格率 target", report.target),
-        ("抽查批次 inspections", t.inspections),
-        ("合格 passed", t.passed),
-        ("不合格 failed", t.failed),
-        ("合格率 rate", t.rate),
-        ("上年合格率 previous_rate", t.previous_rate),
-        ("变化(百分点) change_pp", t.change_pp),
-        ("年末在列 in_force_at_end", report.in_force_at_end),
-        ("生成日期 generated_on", report.generated_on.isoformat()),
-        ("期间 period", report.period or str(report.year)),
-        ("风险监测批次 monitoring_samples", mon.inspections if mon else 0),
-        ("监测合格率 monitoring_rate", mon.rate if mon else None),
-        ("抽查结果公告 announcements", report.announcements),
-        ("行政处罚 penalties", report.penalties),
+        ("地区代码", report.region or ""),
+        ("地区", report.region_label),
+        ("年度", report.year),
+        ("目标合格率", report.target),
+        ("抽查批次", t.inspections),
+        ("合格", t.passed),
+        ("不合格", t.failed),
+        ("合格率", t.rate),
+        ("上年合格率", t.previous_rate),
+        ("变化（百分点）", t.change_pp),
+        ("年末在列", report.in_force_at_end),
+        ("生成日期", report.generated_on),
+        ("期间", report.period_zh),
+        ("风险监测批次", mon.inspections if mon else 0),
+        ("监测合格率", mon.rate if mon else None),
+        ("抽查结果公告", report.announcements),
+        ("行政处罚", report.penalties),
     ):
-        summary.append([label, value])
-    for row in (5, 9, 10):
-        summary.cell(row=row, column=2).number_format = PERCENT
+        append_values(summary, [label, value])
+    formats = {"目标合格率": PERCENT, "合格率": PERCENT, "上年合格率": PERCENT}
+    formats |= {"监测合格率": PERCENT, "生成日期": "yyyy-mm-dd"}
+    for label_cell, value_cell in summary.iter_rows(min_row=2, max_col=2):
+        if label_cell.value in formats:
+            value_cell.number_format = formats[label_cell.value]
     summary.append([])
-    summary.append(["说明 narrative"])
-    for zh, en in zip(report.narrative_zh, report.narrative_en, strict=True):
-        summary.append([zh, en])
+    summary.append(["说明"])
+    for line in report.narrative_zh:
+        append_values(summary, [line])
     summary.column_dimensions["A"].width = 28
     summary.column_dimensions["B"].width = 60
 
@@ -143,27 +154,28 @@ def build(report: QualityReport) -> bytes:
         sheet = _rate_sheet(book, title, report.groups[key], report.target)
         _chart(sheet, title, line=key == "month")
 
-    grades = book.create_sheet("分类等级 Grades")
+    grades = book.create_sheet("分类等级")
     _header(grades, GRADE_HEADERS)
     for g in report.grades:
-        grades.append([g.key, g.label, *(g.counts.get(k, 0) for k in GRADE_KEYS), g.total])
+        append_values(grades, [g.key, g.label, *(g.counts.get(k, 0) for k in GRADE_KEYS), g.total])
     totals = report.grade_total
-    grades.append(["total", "合计", *(totals[k] for k in GRADE_KEYS), sum(totals.values())])
+    append_values(grades, ["", "合计", *(totals[k] for k in GRADE_KEYS), sum(totals.values())])
 
-    moves = book.create_sheet("名单变动 Blacklist")
+    moves = book.create_sheet("名单变动")
     _header(moves, MOVEMENT_HEADERS)
     for m in report.movements:
-        moves.append(
+        append_values(
+            moves,
             [
                 m.on,
-                m.event,
+                EVENTS_ZH.get(m.event, m.event),
                 m.code,
                 m.name,
                 m.region_code,
-                m.category,
+                i18n.label(i18n.CATEGORY_LABELS, m.category, "zh"),
                 REMOVAL_ZH.get(m.detail, m.detail) if m.event == "removed" else m.detail,
                 m.authority,
-            ]
+            ],
         )
     for cell in moves["A"][1:]:
         cell.number_format = "yyyy-mm-dd"

@@ -19,6 +19,8 @@ from service.errors import (
     problem_responses,
 )
 from service.exports.dossier import XLSX_TYPE, Format, NotAcceptable, negotiate, to_csv, to_xlsx
+from service.exports.options import DownloadOptionsDep
+from service.exports.tables import CSV_TYPE
 from service.http.etag import json_response
 from service.http.pagination import (
     CursorQuery,
@@ -123,6 +125,7 @@ async def get_dossier(
     session: SessionDep,
     request: Request,
     today: TodayDep,
+    options: DownloadOptionsDep,
     format: Annotated[Format | None, Query(description="Overrides the Accept header")] = None,
     history: Annotated[bool, Query(description="Include superseded versions")] = False,
 ) -> Response:
@@ -136,9 +139,9 @@ async def get_dossier(
         return json_response(request, doc)
     name = f"dossier-{enterprise.code}-{today.isoformat()}"
     if chosen == "csv":
-        body, media, ext = to_csv(doc), "text/csv; charset=utf-8", "csv"
+        body, media, ext = to_csv(doc, lang=options.lang, bom=options.bom), CSV_TYPE, "csv"
     else:
-        body, media, ext = to_xlsx(doc), XLSX_TYPE, "xlsx"
+        body, media, ext = to_xlsx(doc, lang=options.lang), XLSX_TYPE, "xlsx"
     return Response(
         body,
         media_type=media,

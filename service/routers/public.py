@@ -6,17 +6,17 @@ listings and their removals appear, and only their public fields.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Query, Request, Response
-from openpyxl import Workbook
 
 from service.credit.codes import CodeError, try_parse
 from service.deps import CodeDep, SessionDep, TodayDep, parse_code_or_422
 from service.errors import InvalidCode, RateLimited, ValidationFailed, problem_responses
+from service.exports import tables
+from service.exports.options import DownloadOptionsDep
+from service.exports.public import PUBLIC_COLUMNS
 from service.http.etag import json_response, tagged_response
 from service.http.pagination import (
     CursorQuery,
@@ -129,6 +129,7 @@ async def export(
     request: Request,
     session: SessionDep,
     today: TodayDep,
+    options: DownloadOptionsDep,
     format: Annotated[Literal["csv", "json", "xlsx"], Query(description="File format")] = "csv",
     since: Annotated[
         IsoDate | None,
@@ -138,7 +139,9 @@ async def export(
     """For agencies that mirror the list offline: every public entry with its `status`, or
     with `since` the changes from that date on (an empty delta still has the header row).
     Columns are exactly the public fields; a removed entry fills only its removal record
-    (Order 44 Art.18)."""
+    (Order 44 Art.18). In Chinese by default (headers, category, status and removal reason
+    as words, UTF-8 with BOM); `lang=en` gives the field names and API values, `bom=false` a
+    CSV without BOM."""
     version = await feed.dataset_version(session)
     rows = await public.export_rows(session, today=today, since=since)
     if format == "json":
@@ -151,10 +154,13 @@ async def export(
                 "items": rows,
             }
         )
-    elif format == "xlsx":
-        body = _xlsx(rows)
     else:
-        body = _csv(rows)
+        sheet = tables.Sheet("严重违法失信名单", PUBLIC_COLUMNS, rows, title_en="blacklist")
+        body = (
+            tables.to_xlsx([sheet], lang=options.lang)
+            if format == "xlsx"
+            else tables.to_csv(sheet, lang=options.lang, bom=options.bom)
+        )
     name = f"blacklist-{today.isoformat()}" + (f"-since-{since.isoformat()}" if since else "")
     return tagged_response(
         request,
@@ -164,27 +170,6 @@ async def export(
         cache_control=CACHE,
         dataset_version=version,
     )
-
-
-def _csv(rows: list[dict[str, Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=public.EXPORT_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(
-        {k: ("" if r.get(k) is None else r[k]) for k in public.EXPORT_FIELDS} for r in rows
-    )
-    return out.getvalue().encode()
-
-
-def _xlsx(rows: list[dict[str, Any]]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("blacklist")
-    sheet.append(list(public.EXPORT_FIELDS))
-    for r in rows:
-        sheet.append([r.get(k) for k in public.EXPORT_FIELDS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @router.get(

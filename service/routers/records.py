@@ -97,7 +97,7 @@ def _json(out: RecordOut, status_code: int, *, warnings: bool = False) -> Respon
 )
 async def post_record(
     code: CodeDep,
-    body: Annotated[RecordIn, Body(description="`kind` selects the fields (design.md Records)")],
+    body: Annotated[RecordIn, Body(description="`kind` selects the fields of the record")],
     session: SessionDep,
     principal: PrincipalDep,
     today: TodayDep,

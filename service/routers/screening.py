@@ -11,8 +11,6 @@ session so a large screen never holds SQLite's write lock.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -28,6 +26,9 @@ from service.errors import (
     ValidationFailed,
     problem_responses,
 )
+from service.exports import screening as screening_export
+from service.exports import tables
+from service.exports.options import DownloadOptions, DownloadOptionsDep
 from service.http.csvbody import CsvLimitError, read_rows
 from service.schemas.public import PublicScreenOut, ScreenIn, ScreenOut, VerifyOut
 from service.security import receipts
@@ -128,7 +129,13 @@ def _wants_csv(request: Request, format: str | None) -> bool:
 
 
 async def _screen(
-    request: Request, clock: ClockDep, format: str | None, *, limit: int, public: bool
+    request: Request,
+    clock: ClockDep,
+    format: str | None,
+    options: DownloadOptions,
+    *,
+    limit: int,
+    public: bool,
 ) -> Response:
     codes = await _codes(request, limit)
     key = await receipts.secret(request)
@@ -143,12 +150,10 @@ async def _screen(
     )
     headers = {"Cache-Control": "no-store", "X-Dataset-Version": str(answer.dataset_version)}
     if _wants_csv(request, format):
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(screening.csv_columns(public=public))
-        writer.writerows(screening.csv_rows(answer.results, public=public))
+        sheet = screening_export.results_sheet(answer.results, options.lang, public=public)
         headers["X-Screen-Receipt"] = receipt["token"]
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+        body = tables.to_csv(sheet, lang=options.lang, bom=options.bom)
+        return Response(body, media_type=tables.CSV_TYPE, headers=headers)
     payload = {
         "results": answer.results,
         "dataset_version": answer.dataset_version,
@@ -171,12 +176,15 @@ async def screen_agency(
     request: Request,
     clock: ClockDep,
     _: PrincipalDep,
+    options: DownloadOptionsDep,
     format: FormatQuery = None,
 ) -> Response:
     """For each code in request order: `valid`, `known`, `listed` (a listing in force
     today, published or not) and the current `grade`. Invalid codes are answered in their
     own item with the rule they broke. More than 100,000 codes is a 413 problem."""
-    return await _screen(request, clock, format, limit=screening.AGENCY_MAX_CODES, public=False)
+    return await _screen(
+        request, clock, format, options, limit=screening.AGENCY_MAX_CODES, public=False
+    )
 
 
 @router.post(
@@ -189,11 +197,15 @@ async def screen_agency(
     },
     openapi_extra=_BODY_DOC,
 )
-async def screen_public(request: Request, clock: ClockDep, format: FormatQuery = None) -> Response:
+async def screen_public(
+    request: Request, clock: ClockDep, options: DownloadOptionsDep, format: FormatQuery = None
+) -> Response:
     """Like `/v1/screen` with no key, at most 1,000 codes, `listed` counting only
     published listings, and no `grade` (classes are a supervision reference, not a public
     rating)."""
-    return await _screen(request, clock, format, limit=screening.PUBLIC_MAX_CODES, public=True)
+    return await _screen(
+        request, clock, format, options, limit=screening.PUBLIC_MAX_CODES, public=True
+    )
 
 
 async def _verify(request: Request, receipt: str | dict[str, Any]) -> VerifyOut:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
 from service.deps import RegionScopeDep, SessionDep
 from service.errors import FieldError, Forbidden, ValidationFailed, problem_responses
+from service.exports import tables
+from service.exports.options import DownloadOptions, DownloadOptionsDep
+from service.exports.tables import Column
 from service.http.etag import json_response
 from service.schemas.classification import (
     GradeCounts,
@@ -20,6 +21,7 @@ from service.schemas.classification import (
 )
 from service.schemas.fields import IsoDate
 from service.store import stats
+from service.web import vocabulary
 
 router = APIRouter(prefix="/v1/stats", tags=["statistics"])
 
@@ -89,19 +91,25 @@ def _row(
     )
 
 
-CSV_COLUMNS = ("key", "label", "inspections", "passed", "failed", "rate", "below_target")
+CSV_COLUMNS = (
+    Column("key", "分组代码", labels=vocabulary.GROUP_KEYS),
+    Column("label", "名称"),
+    Column("inspections", "抽查批次", "int"),
+    Column("passed", "合格批次", "int"),
+    Column("failed", "不合格批次", "int"),
+    Column("rate", "合格率", "percent"),
+    Column("below_target", "低于目标", "bool"),
+)
 
 
-def _csv(out: PassRateStats) -> Response:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in [*out.groups, out.total]:
-        data = row.model_dump()
-        writer.writerow(["" if data[c] is None else data[c] for c in CSV_COLUMNS])
+def _csv(out: PassRateStats, options: DownloadOptions) -> Response:
+    rows = [row.model_dump() for row in [*out.groups, out.total]]
+    body = tables.to_csv(
+        tables.Sheet("合格率", CSV_COLUMNS, rows), lang=options.lang, bom=options.bom
+    )
     return Response(
-        buf.getvalue(),
-        media_type="text/csv; charset=utf-8",
+        body,
+        media_type=tables.CSV_TYPE,
         headers={"Content-Disposition": f'attachment; filename="pass-rates-{out.group_by}.csv"'},
     )
 
@@ -119,6 +127,7 @@ async def inspection_stats(
     session: SessionDep,
     region: RegionScopeDep,
     request: Request,
+    options: DownloadOptionsDep,
     group_by: Annotated[
         Literal["product", "region", "level", "month"],
         Query(description="product category, region, inspection level or month (YYYY-MM)"),
@@ -143,7 +152,17 @@ async def inspection_stats(
     With `group_by=region`, `level` picks the division level (default one below `region`).
     CSV ends with a `total` row."""
     return await _rates(
-        session, request, "inspection", group_by, date_from, date_to, region, level, target, fmt
+        session,
+        request,
+        "inspection",
+        group_by,
+        date_from,
+        date_to,
+        region,
+        level,
+        target,
+        fmt,
+        options,
     )
 
 
@@ -158,6 +177,7 @@ async def _rates(
     level: stats.RegionLevel | None,
     target: float | None,
     fmt: str,
+    options: DownloadOptions,
 ) -> Response:
     if date_from is not None and date_to is not None and date_from > date_to:
         detail = f"from ({date_from}) is after to ({date_to})"
@@ -194,7 +214,7 @@ async def _rates(
         total=total,
     )
     if fmt == "csv":
-        return _csv(out)
+        return _csv(out, options)
     return json_response(request, out.model_dump(mode="json", by_alias=True))
 
 
@@ -211,6 +231,7 @@ async def monitoring_stats(
     session: SessionDep,
     region: RegionScopeDep,
     request: Request,
+    options: DownloadOptionsDep,
     program: Annotated[
         Literal["risk", "injury"],
         Query(description="risk: 风险监测 samples; injury: 产品伤害监测 cases"),
@@ -240,5 +261,5 @@ async def monitoring_stats(
     class."""
     kind = "monitoring" if program == "risk" else "injury"
     return await _rates(
-        session, request, kind, group_by, date_from, date_to, region, level, target, fmt
+        session, request, kind, group_by, date_from, date_to, region, level, target, fmt, options
     )

@@ -20,8 +20,8 @@ from service.errors import ValidationFailed
 from service.http.pagination import decode_cursor, encode_cursor
 from service.store import calendar
 from service.store.blacklist import public
-from service.web import pages, screening_view, stats_view
-from service.web.i18n import translate
+from service.web import pages, receipts_view, screening_view, stats_view
+from service.web.i18n import code_error_text, translate
 from service.web.render import render, request_lang, static_file
 
 router = APIRouter(include_in_schema=False)
@@ -40,6 +40,13 @@ async def static(name: Annotated[str, Path(max_length=64)], request: Request) ->
     if request.headers.get("if-none-match") == f'"{found.etag}"':
         return Response(status_code=304, headers=headers)
     return Response(found.body, media_type=found.media_type, headers=headers)
+
+
+@router.get("/favicon.ico")
+async def favicon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico on their own; an SVG answers it (every current browser
+    reads an SVG icon)."""
+    return await static("favicon.svg", request)
 
 
 @router.get("/")
@@ -61,21 +68,25 @@ async def search(
 ) -> Response:
     """A `q` that is a valid code searches by code, as the public API does."""
     q = (q or "").strip() or None
+    lang = request_lang(request)
     code = None
+    code_error = None
     if q is not None:
         parsed = try_parse(q)
         if not isinstance(parsed, CodeError):
             code = await public.resolve(session, parsed) or ""
+        elif pages.looks_like_code(q, parsed):
+            code_error = parsed
     after = None
     error = None
     try:
         raw = decode_cursor(cursor)
         after = raw if isinstance(raw, list) else None
     except ValidationFailed:
-        error = translate("search.none", request_lang(request))
+        error = translate("search.none", lang)
     items: list[dict[str, Any]] = []
     key = None
-    if code != "":  # an org code the registry does not know matches nothing
+    if code_error is None and code != "":  # an unknown org code matches nothing
         items, key = await public.search(
             session,
             today=today,
@@ -87,11 +98,17 @@ async def search(
             limit=PAGE_SIZE,
         )
     next_url = pages.next_page_url(request, encode_cursor(key)) if key else None
+    # a valid code with no entries: say whether the registry knows the enterprise at all
+    known = bool(code) and not items and await public.registered(session, code or "")
     return render(
         request,
         "search.html",
         page="search",
         q=q,
+        code=code,
+        known=known,
+        code_error=code_error_text(code_error, lang) if code_error else None,
+        corrected=code_error.corrected if code_error else None,
         region=region or "",
         status=status or "",
         regions=await pages.region_choices(session),
@@ -111,10 +128,26 @@ async def entry(
     parsed = try_parse(code)
     lang = request_lang(request)
     if isinstance(parsed, CodeError):
-        return pages.error_page(
-            request, 422, translate("search.invalid_code", lang, detail=parsed.message)
+        return render(
+            request,
+            "entry.html",
+            page="search",
+            status_code=422,
+            code=code,
+            name=None,
+            region_code=None,
+            listed=False,
+            known=False,
+            entries=[],
+            code_error=code_error_text(parsed, lang),
+            corrected=parsed.corrected,
         )
     canonical, entries = await public.by_code(session, parsed, today)
+    known = (
+        bool(entries)
+        or (parsed.uscc is not None and await public.registered(session, canonical))
+        or (parsed.uscc is None and canonical != parsed.org_code_display)
+    )
     return render(
         request,
         "entry.html",
@@ -126,7 +159,10 @@ async def entry(
             (e["region_code"] for e in entries if "region_code" in e), parsed.region_code
         ),
         listed=public.is_listed(entries),
+        known=known,
         entries=entries,
+        code_error=None,
+        corrected=None,
     )
 
 
@@ -181,15 +217,59 @@ async def screen_download(
         return await screening_view.download(request, session, raw, today, format)
 
 
+@router.get("/receipts")
+async def receipts_page(
+    request: Request, receipt: Annotated[str | None, Query(max_length=200_000)] = None
+) -> Response:
+    """A receipt in words; `?receipt=<token>` (the screening page links here) checks it."""
+    view, error = None, None
+    if receipt:
+        view, error = await receipts_view.check(request, receipt.strip(), request_lang(request))
+    return render(request, "receipts.html", page="receipts", view=view, error=error, token=receipt)
+
+
+@router.post("/receipts")
+async def receipts_verify(
+    request: Request,
+    receipt: Annotated[str, Form(max_length=200_000)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    lang = request_lang(request)
+    found: str | dict[str, Any] | None = receipt.strip() or None
+    if file is not None and file.filename:
+        data = await file.read(receipts_view.MAX_UPLOAD + 1)
+        found = receipts_view.receipt_from_upload(file.filename, data[: receipts_view.MAX_UPLOAD])
+        if found is None:
+            found = ""
+    view, error = None, None
+    if found is None:
+        error = translate("receipt.empty", lang)
+    elif found == "":
+        error = translate("receipt.malformed", lang)
+    else:
+        view, error = await receipts_view.check(request, found, lang)
+    return render(
+        request,
+        "receipts.html",
+        page="receipts",
+        status_code=422 if error else 200,
+        view=view,
+        error=error,
+        token=view.token if view else receipt,
+    )
+
+
 @router.get("/downloads")
 async def downloads(request: Request, today: TodayDep) -> Response:
     base = "/public/v1/blacklist/export"
-    links = [(fmt.upper(), f"{base}?format={fmt}") for fmt in ("csv", "xlsx", "json")]
+    lang = request_lang(request)
+    links = [(fmt.upper(), f"{base}?format={fmt}&lang={lang}") for fmt in ("csv", "xlsx", "json")]
     return render(
         request,
         "downloads.html",
         page="downloads",
         full_links=links,
+        machine_link=f"{base}?format=csv&lang=en&bom=false",
         delta_action=base,
         today=today,
     )

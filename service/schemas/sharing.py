@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from service.schemas import StrictModel
+from service.schemas import StrictModel, events
 from service.schemas.fields import Id32
 
 MAX_WATCHLIST_CODES = 100_000
@@ -16,7 +16,11 @@ MAX_WATCHLIST_CODES = 100_000
 class ChangeEvent(BaseModel):
     seq: int = Field(description="Position in the feed; strictly increasing, gap-free")
     id: str = Field(description="Stable event id (also the webhook-id header of deliveries)")
-    type: str = Field(examples=["grade.changed"])
+    type: str = Field(
+        examples=["grade.changed"],
+        description="Event type; `data` has the shape of components.schemas.Event_<type> "
+        "(dots as underscores). Types:\n\n" + events.table_markdown(),
+    )
     code: str | None = Field(description="Enterprise USCC, null for catalog events")
     region_code: str | None
     occurred_at: datetime

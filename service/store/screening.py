@@ -30,10 +30,6 @@ from service.store.grading.dossiers import listing_in_force_clause
 
 AGENCY_MAX_CODES = 100_000
 PUBLIC_MAX_CODES = 1_000
-CSV_COLUMNS = ("input", "code", "valid", "known", "listed", "grade", "error_rule", "error_message")
-# Grades are a supervision reference, not a public credit rating (design.md "Screening";
-# 分类监管 results are internal): public answers carry no `grade` key and no grade column.
-PUBLIC_CSV_COLUMNS = tuple(c for c in CSV_COLUMNS if c != "grade")
 
 
 @dataclass(slots=True)
@@ -206,26 +202,3 @@ def _invalid(raw: object, err: CodeError, public: bool) -> dict[str, Any]:
         item["grade"] = None
     item["error"] = error
     return item
-
-
-def csv_columns(*, public: bool) -> tuple[str, ...]:
-    return PUBLIC_CSV_COLUMNS if public else CSV_COLUMNS
-
-
-def csv_rows(results: list[dict[str, Any]], *, public: bool) -> list[list[Any]]:
-    """Rows under :func:`csv_columns` (booleans as true/false); no grade column when public."""
-    rows: list[list[Any]] = []
-    for r in results:
-        err = r.get("error") or {}
-        row = [
-            r.get("input", r["code"]),
-            r["code"],
-            "true" if r["valid"] else "false",
-            "true" if r["known"] else "false",
-            "true" if r["listed"] else "false",
-        ]
-        if not public:
-            row.append(r["grade"] or "")
-        row += [err.get("rule", ""), err.get("message", "")]
-        rows.append(row)
-    return rows

@@ -28,11 +28,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.screen": ("批量筛查", "Screening"),
     "nav.downloads": ("数据下载", "Downloads"),
     "nav.stats": ("抽查统计", "Statistics"),
+    "nav.receipts": ("回执核验", "Receipts"),
     "nav.regulator": ("监管入口", "Regulators"),
     "lang.switch": ("English", "中文"),
-    "lang.switch.label": ("Switch to English", "切换到中文"),
+    "lang.switch.label": ("English（切换到英文版）", "中文 (switch to Chinese)"),
     "footer": (
-        "依据《市场监督管理严重违法失信名单管理办法》(市场监管总局令第44号)公示。",
+        "依据《市场监督管理严重违法失信名单管理办法》（市场监管总局令第44号）公示。",
         "Published under SAMR Order 44 on the serious-dishonesty list.",
     ),
     "home.lead": (
@@ -43,7 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.listed": ("当前在列企业", "Enterprises currently listed"),
     "home.removed": ("已移出记录", "Removal records"),
     "search.label": ("企业名称或统一社会信用代码", "Enterprise name or credit code"),
-    "search.placeholder": ("例如:盘锦 或 91211100…", "e.g. Panjin or 91211100…"),
+    "search.placeholder": ("例如：盘锦 或 91211100…", "e.g. Panjin or 91211100…"),
     "search.submit": ("查询", "Search"),
     "search.region": ("地区", "Region"),
     "search.region.all": ("全部地区", "All regions"),
@@ -52,7 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.results": ("查询结果", "Results"),
     "search.none": ("没有找到符合条件的名单记录。", "No list entries match."),
     "search.more": ("下一页", "Next page"),
-    "search.invalid_code": ("代码无效:{detail}", "Invalid code: {detail}"),
+    "search.invalid_code": ("代码无效：{detail}", "Invalid code: {detail}"),
     "status.listed": ("在列", "Listed"),
     "status.removed": ("已移出", "Removed"),
     "status.proposed": ("拟列入", "Proposed"),
@@ -160,39 +161,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "entry.removals": ("移出记录", "Removal records"),
     "screen.title": ("供应商批量筛查", "Supplier screening"),
     "screen.lead": (
-        "粘贴或上传最多 {max} 个统一社会信用代码(CSV 或 XLSX),查看哪些企业在列。",
+        "粘贴或上传最多 {max} 个统一社会信用代码（CSV 或 XLSX），查看哪些企业在列。",
         "Paste or upload up to {max} credit codes (CSV or XLSX) to see which are listed.",
     ),
-    "screen.codes": ("代码(每行一个)", "Codes (one per line)"),
-    "screen.file": ("或上传文件(CSV/XLSX,取第一列)", "Or upload a file (CSV/XLSX, first column)"),
+    "screen.codes": ("代码（每行一个）", "Codes (one per line)"),
+    "screen.file": (
+        "或上传文件（CSV/XLSX，取第一列）",
+        "Or upload a file (CSV/XLSX, first column)",
+    ),
     "screen.submit": ("开始筛查", "Screen"),
     "screen.summary": (
-        "共 {total} 个代码:{hits} 个在列,{invalid} 个无效。",
+        "共 {total} 个代码：{hits} 个在列，{invalid} 个无效。",
         "{total} codes: {hits} listed, {invalid} invalid.",
     ),
     "screen.hit": ("在列", "LISTED"),
-    "screen.clear": ("未在列", "not listed"),
+    "screen.clear": ("已登记，未在列", "registered, not listed"),
     "screen.invalid": ("无效代码", "invalid code"),
-    "screen.download": ("下载筛查结果(含签名回执)", "Download the result with its signed receipt"),
+    "screen.download": (
+        "下载筛查结果（含签名回执）",
+        "Download the result with its signed receipt",
+    ),
     "screen.receipt": ("回执", "Receipt"),
     "screen.dataset": ("数据版本", "Dataset version"),
-    "screen.error": ("无法筛查:{detail}", "Cannot screen: {detail}"),
+    "screen.error": ("无法筛查：{detail}", "Cannot screen: {detail}"),
     "screen.empty": ("请至少输入一个代码。", "Enter at least one code."),
     "downloads.title": ("公示数据下载", "Published data"),
     "downloads.lead": (
-        "严重违法失信名单公示数据(含移出记录),可整表下载或按序号增量同步。",
+        "严重违法失信名单公示数据（含移出记录），可整表下载或按序号增量同步。",
         "The published list including removals: full export or incremental deltas.",
     ),
     "downloads.full": ("完整名单", "Full list"),
     "downloads.delta": (
-        "增量(自某日起列入、公示、恢复或移出的记录)",
+        "增量（自某日起列入、公示、恢复或移出的记录）",
         "Deltas (entries listed, published, restored or removed since a date)",
+    ),
+    "downloads.notes": (
+        "CSV 为带 BOM 的 UTF-8 编码，可直接用 Excel 打开；XLSX 中日期为日期格式。",
+        "CSV is UTF-8 with a BOM so Excel opens it directly; XLSX holds real dates.",
+    ),
+    "downloads.machine": (
+        "供程序读取的 CSV（英文字段名、无 BOM）",
+        "CSV for programs (field names, no BOM)",
     ),
     "downloads.since": ("自该日起的变更", "Changes since"),
     "downloads.format": ("格式", "Format"),
     "stats.title": ("产品质量监督抽查合格率", "Product sampling pass rates"),
     "stats.lead": (
-        "按产品类别、地区和月份统计的抽查合格率(以复检结果为准),虚线为目标值 {target}。",
+        "按产品类别、地区和月份统计的抽查合格率（以复检结果为准），虚线为目标值 {target}。",
         "Pass rates by product category, region and month (final results after re-test); "
         "the dashed line is the {target} target.",
     ),
@@ -212,8 +227,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stats.apply": ("查看", "Show"),
     "reg.title": ("监管人员入口", "Regulator sign-in"),
     "reg.lead": (
-        "使用本机构的 API 密钥登录。密钥只保存在本浏览器标签页的会话中(sessionStorage),"
-        "关闭标签页即清除。",
+        "使用本机构的 API 密钥登录。密钥只保存在本浏览器标签页的会话存储中，关闭标签页即清除。",
         "Sign in with your agency API key. The key stays in this browser tab's session "
         "storage and is gone when the tab closes.",
     ),
@@ -232,7 +246,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "reg.dossier": ("企业信用档案", "Enterprise dossier"),
     "reg.lookup": ("查看档案", "Open dossier"),
-    "reg.plan": ("监管计划(应检企业)", "Supervision plan (due for inspection)"),
+    "reg.plan": ("监管计划（应检企业）", "Supervision plan (due for inspection)"),
     "reg.candidates": ("拟列入名单线索", "Blacklist candidates"),
     "reg.reasons": ("分类依据", "Reasons"),
     "reg.history": ("等级变化", "Grade history"),
@@ -255,18 +269,190 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reg.as_of": ("评定日期", "As of"),
     "reg.report": ("质量状况报告", "Quality status report"),
     "reg.report.lead": (
-        "按地区和年度生成质量状况报告(XLSX 工作簿或含图表的 HTML 文档)。",
+        "按地区和年度生成质量状况报告（XLSX 工作簿或含图表的 HTML 文档）。",
         "A quality status report for a region and year (XLSX workbook or HTML with charts).",
     ),
     "reg.format": ("格式", "Format"),
     "reg.download": ("下载", "Download"),
     "reg.agency": ("机构", "Agency"),
+    "reg.national": ("全国", "national"),
+    "reg.not_listed": ("未在列", "not listed"),
+    "reg.overdue": ("逾期 {n} 天", "{n} days overdue"),
+    "reg.freq.0.5": ("每两年一次", "every two years"),
+    "reg.freq.1": ("每年一次", "once a year"),
+    "reg.freq.2": ("每年两次", "twice a year"),
+    "reg.freq.n": ("每年 {n} 次", "{n} times a year"),
+    "reg.refused": ("拒绝抽查", "sampling refused"),
+    "reg.heavier": ("较重处罚", "heavier penalty"),
+    "reg.substantiated": ("属实", "substantiated"),
+    "reg.not_substantiated": ("不属实", "not substantiated"),
+    "reg.refused_or_delayed": ("拒不召回或拖延", "refused or delayed"),
+    "reg.revoked": ("已吊销", "revoked"),
+    "reg.valid_to": ("有效期至 {d}", "valid to {d}"),
+    "reg.plan.empty": (
+        "该地区目前没有应检企业：所有企业都在各自分类等级规定的检查周期内。",
+        "No enterprise in this region is due: all are within the inspection interval of "
+        "their class.",
+    ),
+    "reg.candidates.empty": (
+        "目前没有拟列入线索。企业的信用档案出现《市场监督管理严重违法失信名单管理办法》"
+        "第五条至第十一条所列情形时，会作为线索出现在这里；是否列入，由监管人员核实后按程序决定。",
+        "No candidates now. An enterprise appears here when its dossier shows one of the cases "
+        "of Order 44 Art.5-11; whether it is listed is decided by a regulator through the "
+        "procedure.",
+    ),
     "grade.AA": ("AA 优秀自律", "AA excellent self-discipline"),
     "grade.A": ("A 良好自律", "A good self-discipline"),
     "grade.B": ("B 常态", "B routine"),
     "grade.C": ("C 加严监管", "C stricter supervision"),
+    "code.unknown": ("未登记", "not registered"),
+    "code.unknown.long": (
+        "该代码格式正确，但本系统未登记此企业，也没有它的公示记录。",
+        "This code is valid, but no enterprise with it is registered here and it has no "
+        "published entries.",
+    ),
+    "code.registered_not_listed": (
+        "该企业已登记，目前不在严重违法失信名单中。",
+        "This enterprise is registered and not currently listed.",
+    ),
+    "code.did_you_mean": ("正确代码可能是：", "Did you mean: "),
+    "code.wrong": ("代码有误", "Mistyped code"),
+    "receipt.title": ("筛查回执核验", "Screening receipts"),
+    "receipt.lead": (
+        "每次批量筛查都附有本系统签名的回执。粘贴回执令牌，或上传筛查结果文件（XLSX 或 JSON），"
+        "即可查看回执内容并核验签名是否有效。",
+        "Every screening comes with a receipt signed by this registry. Paste the receipt "
+        "token or upload the screening download (XLSX or JSON) to read it and check its "
+        "signature.",
+    ),
+    "receipt.token": ("回执令牌或回执内容", "Receipt token or receipt"),
+    "receipt.file": ("或上传筛查结果文件（XLSX/JSON）", "Or upload the screening file (XLSX/JSON)"),
+    "receipt.submit": ("核验", "Verify"),
+    "receipt.valid": (
+        "签名有效：本回执由本系统签发，内容未被改动。",
+        "Signature valid: this registry issued this receipt and it is unchanged.",
+    ),
+    "receipt.invalid": (
+        "签名无效：本回执不是本系统签发的，或内容已被改动。",
+        "Signature not valid: this registry did not issue this receipt, or it was changed.",
+    ),
+    "receipt.malformed": (
+        "无法识别回执：请粘贴完整的回执令牌，或上传筛查结果文件。",
+        "This is not a receipt: paste the whole token or upload the screening file.",
+    ),
+    "receipt.empty": ("请粘贴回执令牌或上传文件。", "Paste a token or upload a file."),
+    "receipt.issued_at": ("筛查时间", "Screened at"),
+    "receipt.count": ("筛查代码数", "Codes screened"),
+    "receipt.count_value": ("{n} 个", "{n}"),
+    "receipt.dataset": ("名单数据版本", "List dataset version"),
+    "receipt.hits": ("在列企业", "Listed enterprises found"),
+    "receipt.no_hits": ("无（所筛代码均不在列）", "None (no screened code was listed)"),
+    "receipt.sha": ("所筛代码的摘要（SHA-256）", "Digest of the codes screened (SHA-256)"),
+    "receipt.link": ("查看回执说明与核验", "Read and verify this receipt"),
+    "error.404": ("页面不存在", "Page not found"),
+    "error.404.detail": (
+        "您访问的地址不存在，请检查网址，或从首页重新查找。",
+        "There is no page at this address. Check the URL or start again from the home page.",
+    ),
+    "error.405": ("不支持的操作", "Not allowed"),
+    "error.405.detail": ("该页面不支持这种请求方式。", "This page does not accept that request."),
+    "error.422": ("请求有误", "Invalid request"),
+    "error.422.detail": (
+        "提交的内容或网址中的参数有误，请返回修改后重试。",
+        "Something in the form or the address is not valid; go back, correct it and retry.",
+    ),
+    "error.429": ("请求过于频繁", "Too many requests"),
+    "error.429.detail": (
+        "来自本地址的请求过多，请稍后再试。",
+        "Too many requests from your address; please try again in a moment.",
+    ),
+    "error.back": ("返回首页", "Back to the home page"),
     "notfound": ("页面不存在", "Page not found"),
 }
+
+
+# Enumerated values as words: value -> (zh, en). Pages, downloads and reports all read these.
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    "food_safety": ("食品安全（第五条）", "Food safety (Art.5)"),
+    "drug_safety": ("药品、医疗器械、化妆品（第六条）", "Drugs, devices, cosmetics (Art.6)"),
+    "quality_safety": ("质量安全（第七条）", "Quality safety (Art.7)"),
+    "consumer_rights": ("侵害消费者权益（第八条）", "Consumer rights (Art.8)"),
+    "fair_competition": ("破坏公平竞争秩序（第九条）", "Fair competition (Art.9)"),
+    "market_order": ("扰乱市场秩序（第十条）", "Market order (Art.10)"),
+    "penalty_refusal": ("拒不履行处罚决定（第十一条）", "Refusing a penalty decision (Art.11)"),
+}
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "listed": ("在列", "Listed"),
+    "removed": ("已移出", "Removed"),
+    "proposed": ("拟列入", "Proposed"),
+    "notified": ("已告知", "Notified"),
+}
+REMOVAL_LABELS: dict[str, tuple[str, str]] = {
+    "repaired": ("信用修复提前移出", "Early removal after credit repair"),
+    "overturned": ("处罚被撤销", "Penalty overturned"),
+    "error": ("错误列入更正", "Listed in error"),
+    "expired": ("期满自动移出", "Expired after 3 years"),
+}
+
+
+def label(table: dict[str, tuple[str, str]], value: str | None, lang: Lang) -> str:
+    """`value` as a word in `lang`; an unknown value shows as itself."""
+    if not value:
+        return ""
+    pair = table.get(value)
+    return value if pair is None else pair[0 if lang == "zh" else 1]
+
+
+# Code validation messages (the API keeps its English `message` and stable `rule` ids).
+CODE_ERRORS: dict[str, tuple[str, str]] = {
+    "uscc_check": (
+        "统一社会信用代码校验位错误：应为 {expected}，实为 {got}",
+        "USCC check character is wrong: expected {expected}, got {got}",
+    ),
+    "org_check.17": (
+        "统一社会信用代码第 17 位（组织机构代码校验位）错误：应为 {expected}，实为 {got}",
+        "USCC position 17 (organization code check) is wrong: expected {expected}, got {got}",
+    ),
+    "org_check": (
+        "组织机构代码校验位错误：应为 {expected}，实为 {got}",
+        "organization code check character is wrong: expected {expected}, got {got}",
+    ),
+    "length": (
+        "代码应为 18 位（统一社会信用代码）或 9 位（组织机构代码），实为 {got} 位",
+        "a code has 18 characters (USCC) or 9 (organization code), not {got}",
+    ),
+    "charset": (
+        "第 {position} 位的字符“{got}”不能出现在代码中",
+        "character {got!r} at position {position} cannot appear in a code",
+    ),
+    "empty": ("代码为空", "the code is empty"),
+    "type": ("不是文本代码", "not a text code"),
+}
+
+
+def code_error_text(error: object, lang: Lang) -> str:
+    """A code error (a CodeError or the API's `{rule, message, expected}` dict) in words."""
+    if isinstance(error, dict):
+        rule = str(error.get("rule", ""))
+        params = {"expected": error.get("expected"), "got": error.get("got"), "position": None}
+        fallback = str(error.get("message", rule))
+    else:
+        rule = str(getattr(error, "rule", ""))
+        params = {
+            "expected": getattr(error, "expected", None),
+            "got": getattr(error, "got", None),
+            "position": getattr(error, "position", None),
+        }
+        fallback = str(getattr(error, "message", rule))
+    if rule == "org_check" and params["position"] == 17:
+        rule = "org_check.17"
+    pair = CODE_ERRORS.get(rule)
+    if pair is None:
+        return fallback
+    needed = [k for k in ("expected", "got", "position") if "{" + k in pair[0]]
+    if any(params[k] is None for k in needed):
+        return fallback if lang == "en" else pair[0].split("：")[0]
+    return pair[0 if lang == "zh" else 1].format(**params)
 
 
 def resolve_lang(query: str | None, cookie: str | None) -> Lang:

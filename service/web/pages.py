@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from service.credit.codes import CodeError, normalize
 from service.models import BlacklistEntry
 from service.store import stats
 from service.store.blacklist import public
 from service.store.blacklist.reads import status_clause
-from service.web import i18n
+from service.web import i18n, vocabulary
 from service.web.render import region_label, render, request_lang
 
 # API paths the regulator script calls (one place to keep them in step with the routers).
@@ -29,6 +30,7 @@ API_PATHS = {
     "plan": "/v1/supervision/plan",
     "candidates": "/v1/blacklist/candidates",
     "report": "/v1/reports/quality",
+    "catalog": "/v1/catalog",
 }
 REG_NAV = (
     ("reg-signin", "/regulator", "reg.signin"),
@@ -75,6 +77,14 @@ async def region_choices(session: AsyncSession) -> list[tuple[str, str]]:
     return out
 
 
+def looks_like_code(q: str, error: CodeError) -> bool:
+    """A search for something typed as a code (18 or 9 code characters) that fails its
+    check: the page explains the typo instead of searching names for it."""
+    if error.rule in ("uscc_check", "org_check"):
+        return True
+    return error.rule == "charset" and normalize(q).isascii() and normalize(q).isalnum()
+
+
 def next_page_url(request: Request, cursor: str) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
     params.append(("cursor", cursor))
@@ -91,7 +101,7 @@ def error_page(request: Request, status: int, detail: str) -> Response:
 
 def regulator(request: Request, template: str, page: str, **context: Any) -> Response:
     lang = request_lang(request)
-    messages = {k: i18n.translate(k, lang) for k in JS_KEYS}
+    messages = {k: i18n.translate(k, lang) for k in JS_KEYS} | vocabulary.script_messages(lang)
     return render(
         request,
         f"regulator/{template}",

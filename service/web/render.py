@@ -36,17 +36,10 @@ NAV = (
     ("screen", "/screen"),
     ("downloads", "/downloads"),
     ("stats", "/stats"),
+    ("receipts", "/receipts"),
     ("regulator", "/regulator"),
 )
-CATEGORY_LABELS: dict[str, tuple[str, str]] = {
-    "food_safety": ("食品安全(第五条)", "Food safety (Art.5)"),
-    "drug_safety": ("药品、医疗器械、化妆品(第六条)", "Drugs, devices, cosmetics (Art.6)"),
-    "quality_safety": ("质量安全(第七条)", "Quality safety (Art.7)"),
-    "consumer_rights": ("侵害消费者权益(第八条)", "Consumer rights (Art.8)"),
-    "fair_competition": ("破坏公平竞争秩序(第九条)", "Fair competition (Art.9)"),
-    "market_order": ("扰乱市场秩序(第十条)", "Market order (Art.10)"),
-    "penalty_refusal": ("拒不履行处罚决定(第十一条)", "Refusing a penalty decision (Art.11)"),
-}
+CATEGORY_LABELS = i18n.CATEGORY_LABELS
 
 
 @dataclass(frozen=True, slots=True)

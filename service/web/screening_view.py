@@ -3,21 +3,23 @@ signed receipt, shown as a table and downloadable as XLSX or JSON."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import orjson
 from fastapi import Request, UploadFile
-from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
+from service.credit.codes import CodeError, try_parse
+from service.exports import screening as screening_export
+from service.exports import tables
 from service.security import receipts
 from service.store import screening
 from service.store.blacklist.reads import names
-from service.web.i18n import Lang, translate
+from service.web.i18n import Lang, code_error_text, translate
+from service.web.render import request_lang
 from service.web.upload import UploadError, codes_from_upload, split_pasted
 
 MAX_CODES = screening.PUBLIC_MAX_CODES
@@ -28,9 +30,11 @@ XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class Row:
     code: str
     valid: bool
+    known: bool
     listed: bool
     name: str | None
     error: str | None
+    corrected: str | None  # the code with the right check character, for a typo
 
 
 @dataclass(slots=True)
@@ -82,16 +86,22 @@ async def run(request: Request, session: AsyncSession, raw: list[str], today: da
     answer, receipt = await _screen(request, session, raw, today)
     # Names only for published listings: the public list shows them anyway.
     hit_names = await names(session, answer.hits) if answer.hits else {}
-    rows = [
-        Row(
-            code=r["code"],
-            valid=r["valid"],
-            listed=r["listed"],
-            name=hit_names.get(r["code"]) if r["listed"] else None,
-            error=(r.get("error") or {}).get("message"),
+    lang = request_lang(request)
+    rows = []
+    for r in answer.results:
+        problem = try_parse(r["code"]) if not r["valid"] and isinstance(r["code"], str) else None
+        error = problem if isinstance(problem, CodeError) else None
+        rows.append(
+            Row(
+                code=r["code"],
+                valid=r["valid"],
+                known=r["known"],
+                listed=r["listed"],
+                name=hit_names.get(r["code"]) if r["listed"] else None,
+                error=code_error_text(error or r.get("error"), lang) if not r["valid"] else None,
+                corrected=error.corrected if error else None,
+            )
         )
-        for r in answer.results
-    ]
     return ScreenView(
         rows=rows,
         total=len(rows),
@@ -103,20 +113,14 @@ async def run(request: Request, session: AsyncSession, raw: list[str], today: da
     )
 
 
-def _xlsx(results: list[dict[str, Any]], receipt: dict[str, Any]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("results")
-    sheet.append(list(screening.csv_columns(public=True)))
-    for row in screening.csv_rows(results, public=True):
-        sheet.append(row)
-    proof = book.create_sheet("receipt")
-    proof.append(["field", "value"])
-    for k, v in receipt.items():
-        proof.append([k, ", ".join(v) if isinstance(v, list) else v])
-    proof.append(["verify", "GET /public/v1/screen/verify?receipt=<token>"])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def _xlsx(results: list[dict[str, Any]], receipt: dict[str, Any], lang: Lang) -> bytes:
+    return tables.to_xlsx(
+        [
+            screening_export.results_sheet(results, lang, public=True),
+            screening_export.receipt_sheet(receipt, lang),
+        ],
+        lang=lang,
+    )
 
 
 async def download(
@@ -137,6 +141,6 @@ async def download(
         )
         media = "application/json"
     else:
-        body, media, fmt = _xlsx(answer.results, receipt), XLSX_MEDIA, "xlsx"
+        body, media, fmt = _xlsx(answer.results, receipt, request_lang(request)), XLSX_MEDIA, "xlsx"
     headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return Response(body, media_type=media, headers=headers)

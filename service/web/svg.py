@@ -80,10 +80,11 @@ def bar_chart(
             f'class="{"bar-low" if low else "bar"}"{fill}>'
             f"<title>{escape(p.label)}: {pct(p.rate)} ({p.passed}/{p.tested})</title></rect>"
         )
-        value = pct(p.rate) + (f" {below_text}" if low else "")
+        # the words go in their own span: a phone hides them (the hatch still marks the bar)
+        below = f'<tspan class="below"> {escape(below_text)}</tspan>' if low else ""
         parts.append(
             f'<text x="{label_w + plot_w + 6}" y="{y + row_h / 2 + 4:.1f}" '
-            f'class="value{" low" if low else ""}">{escape(value)}</text>'
+            f'class="value{" low" if low else ""}">{escape(pct(p.rate))}{below}</text>'
         )
     if target is not None:
         x = label_w + plot_w * target
@@ -112,7 +113,7 @@ def line_chart(
     height: int = 220,
 ) -> str:
     """Pass rate over periods; gaps where a period had no sample."""
-    left, right, top, bottom = 40, 12, 12, 30
+    left, right, top, bottom = 48, 22, 12, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     y0 = _y_floor(points, target)
     span = 1.0 - y0 or 1.0

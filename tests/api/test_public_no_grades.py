@@ -140,6 +140,7 @@ async def test_no_public_route_or_page_shows_a_grade(
         "/public/v1/screen/verify": {"json": {"receipt": "x.y"}},
         "/screen": {"data": {"codes": f"{a}\n{c}\nbad"}},
         "/screen/download": {"data": {"codes": f"{a}\n{c}", "format": "xlsx"}},
+        "/receipts": {"data": {"receipt": "x.y"}},
     }
     extra_gets = [
         "/public/v1/blacklist/export?format=csv",

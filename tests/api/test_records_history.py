@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import httpx
 from openpyxl import load_workbook
@@ -261,7 +262,9 @@ async def test_dossier_json_csv_xlsx(client: httpx.AsyncClient, national: Agency
     assert doc["records"][1]["deadlines"]["objection_deadline"] == "2026-03-24"
     assert doc["blacklist"] == [] and doc["gtins"] == []
 
-    r = await client.get(url, headers={**national.headers, "Accept": "text/csv"})
+    r = await client.get(
+        url, params={"lang": "en"}, headers={**national.headers, "Accept": "text/csv"}
+    )
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
@@ -272,7 +275,22 @@ async def test_dossier_json_csv_xlsx(client: httpx.AsyncClient, national: Agency
         and rows[0]["decision_number"] == pen["decision_number"]
     )
 
+    # for people (the default): Chinese headers and words, real dates, 是/否
+    r = await client.get(url, params={"format": "csv"}, headers=national.headers)
+    zh = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert (zh[1]["记录类型"], zh[1]["抽查结果"], zh[1]["抽查层级"]) == (
+        "监督抽查",
+        "不合格",
+        "省级",
+    )
+    assert zh[0]["处罚种类"] == "警告" and zh[0]["较重行政处罚"] in ("是", "否")
     r = await client.get(url, params={"format": "xlsx"}, headers=national.headers)
+    records = load_workbook(io.BytesIO(r.content))["信用记录"]
+    header = [c.value for c in records[1]]
+    occurred = records.cell(row=2, column=header.index("发生日期") + 1)
+    assert isinstance(occurred.value, datetime) and occurred.number_format == "yyyy-mm-dd"
+
+    r = await client.get(url, params={"format": "xlsx", "lang": "en"}, headers=national.headers)
     assert r.status_code == 200
     wb = load_workbook(io.BytesIO(r.content), read_only=True)
     assert wb.sheetnames == ["enterprise", "records", "blacklist"]

@@ -16,29 +16,22 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from service.cli import app as cli_app
+from service.web.vocabulary import GROUP_KEYS
 from tests.api import _web_data as data
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHEETS = [
-    "概览 Summary",
-    "按产品 Products",
-    "按地区 Regions",
-    "按层级 Levels",
-    "按月份 Months",
-    "分类等级 Grades",
-    "名单变动 Blacklist",
-]
+SHEETS = ["概览", "按产品", "按地区", "按层级", "按月份", "分类等级", "名单变动"]
 RATE_HEADERS = (
-    "key",
-    "名称 label",
-    "抽查批次 inspections",
-    "合格 passed",
-    "不合格 failed",
-    "合格率 rate",
-    "上年合格率 previous_rate",
-    "变化(百分点) change_pp",
-    "目标 target",
-    "低于目标 below_target",
+    "分组代码",
+    "名称",
+    "抽查批次",
+    "合格",
+    "不合格",
+    "合格率",
+    "上年合格率",
+    "变化（百分点）",
+    "目标",
+    "低于目标",
 )
 
 
@@ -80,9 +73,9 @@ async def test_xlsx_sheets_headers_and_figures_match_the_stats_api(
     assert book.sheetnames == SHEETS
 
     for sheet, group_by in (
-        ("按产品 Products", "product"),
-        ("按地区 Regions", "region"),
-        ("按层级 Levels", "level"),
+        ("按产品", "product"),
+        ("按地区", "region"),
+        ("按层级", "level"),
     ):
         rows = _rows(book[sheet])
         assert rows[0] == RATE_HEADERS
@@ -90,14 +83,17 @@ async def test_xlsx_sheets_headers_and_figures_match_the_stats_api(
         before = {
             g["key"]: g for g in (await _stats(client, national.headers, group_by, 2025))["groups"]
         }
-        assert [row[0] for row in rows[1:]] == [g["key"] for g in now["groups"]]
+        # level keys are words in the Chinese report (国家级...), product/region keys codes
+        assert [row[0] for row in rows[1:]] == [
+            GROUP_KEYS[g["key"]][0] if g["key"] in GROUP_KEYS else g["key"] for g in now["groups"]
+        ]
         for row, g in zip(rows[1:], now["groups"], strict=True):
             assert row[2:6] == (g["inspections"], g["passed"], g["failed"], g["rate"]), sheet
             assert row[6] == (before[g["key"]]["rate"] if g["key"] in before else None)
             assert row[8] == 0.96
-            assert row[9] == g["below_target"]
+            assert row[9] == {True: "是", False: "否", None: None}[g["below_target"]]
 
-    months = _rows(book["按月份 Months"])
+    months = _rows(book["按月份"])
     api_months = {
         g["key"]: g for g in (await _stats(client, national.headers, "month", 2026))["groups"]
     }
@@ -108,19 +104,19 @@ async def test_xlsx_sheets_headers_and_figures_match_the_stats_api(
         assert row[5] == (expected["rate"] if expected else None)
 
     # the known data: dairy fell from 4/4 in 2025 to 2/4 in 2026
-    dairy = next(row for row in _rows(book["按产品 Products"]) if row[0] == "dairy")
+    dairy = next(row for row in _rows(book["按产品"]) if row[0] == "dairy")
     assert dairy[2:8] == (4, 2, 2, 0.5, 1.0, -50.0)
-    assert dairy[9] is True
+    assert dairy[9] == "是"
 
-    summary = {row[0]: row[1] for row in _rows(book["概览 Summary"]) if row and row[0]}
+    summary = {row[0]: row[1] for row in _rows(book["概览"]) if row and row[0]}
     total = (await _stats(client, national.headers, "product", 2026))["total"]
-    assert summary["抽查批次 inspections"] == total["inspections"] == 7
-    assert summary["合格率 rate"] == total["rate"]
-    assert summary["上年合格率 previous_rate"] == 0.9  # 9 of 10 in 2025
-    assert summary["年末在列 in_force_at_end"] == 1
+    assert summary["抽查批次"] == total["inspections"] == 7
+    assert summary["合格率"] == total["rate"]
+    assert summary["上年合格率"] == 0.9  # 9 of 10 in 2025
+    assert summary["年末在列"] == 1
 
-    grades = _rows(book["分类等级 Grades"])
-    assert grades[0] == ("key", "地区 label", "AA", "A", "B", "C", "unclassified", "合计 total")
+    grades = _rows(book["分类等级"])
+    assert grades[0] == ("地区代码", "地区", "AA", "A", "B", "C", "未分类", "合计")
     api_grades = (await client.get("/v1/stats/grades", headers=national.headers)).json()
     assert [(row[0], *row[2:]) for row in grades[1:-1]] == [
         (g["key"], g["AA"], g["A"], g["B"], g["C"], g["unclassified"], g["total"])
@@ -128,13 +124,13 @@ async def test_xlsx_sheets_headers_and_figures_match_the_stats_api(
     ]
     assert grades[-1][-1] == api_grades["total"]["total"] == 4
 
-    moves = _rows(book["名单变动 Blacklist"])
+    moves = _rows(book["名单变动"])
     events = sorted((row[1], row[2]) for row in moves[1:])
     assert events == sorted(
         [
-            ("listed", seeded.listed_code),
-            ("listed", seeded.removed_code),
-            ("removed", seeded.removed_code),
+            ("列入", seeded.listed_code),
+            ("列入", seeded.removed_code),
+            ("移出", seeded.removed_code),
         ]
     )
 
@@ -179,11 +175,11 @@ async def test_regional_agency_gets_its_own_region_and_nothing_outside(
     assert 'filename="quality-2111-2026.xlsx"' in r.headers["content-disposition"]
     summary = {
         row[0]: row[1]
-        for row in load_workbook(io.BytesIO(r.content))["概览 Summary"].iter_rows(values_only=True)
+        for row in load_workbook(io.BytesIO(r.content))["概览"].iter_rows(values_only=True)
         if row and row[0]
     }
     # Panjin: dairy fail + pass (211100) and cement pass + pass (211102) in 2026
-    assert (summary["地区 region"], summary["抽查批次 inspections"], summary["合格 passed"]) == (
+    assert (summary["地区代码"], summary["抽查批次"], summary["合格"]) == (
         "2111",
         4,
         3,

@@ -129,7 +129,7 @@ async def test_csv_in_and_out(client: httpx.AsyncClient, national: Any) -> None:
     a, _, c = await setup(client, h)
     with_header = f"name,code\n甲,{a}\n乙,bad\n丙,{c}\n"
     r = await client.post(
-        "/v1/screen",
+        "/v1/screen?lang=en&bom=false",
         content=with_header.encode(),
         headers={**h, "Content-Type": "text/csv", "Accept": "text/csv"},
     )
@@ -149,9 +149,9 @@ async def test_csv_in_and_out(client: httpx.AsyncClient, national: Any) -> None:
 
     plain = f"\ufeff{a}\n\n{c.lower()}\n".encode()  # one per line, BOM, blank line
     r = await client.post(
-        "/public/v1/screen?format=csv", content=plain, headers={"Content-Type": "text/csv"}
+        "/public/v1/screen?format=csv&lang=en", content=plain, headers={"Content-Type": "text/csv"}
     )
-    rows = list(csv.DictReader(io.StringIO(r.text)))
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert [(x["input"], x["code"], x["listed"]) for x in rows] == [
         (a, a, "true"),
         (c.lower(), c, "false"),
@@ -178,3 +178,22 @@ async def test_receipts_verify(client: httpx.AsyncClient, national: Any) -> None
         "/public/v1/screen/verify", params={"receipt": agency["receipt"]["token"]}
     )
     assert check.json()["authentic"] is True
+
+
+async def test_csv_for_people_is_chinese_with_yes_no_and_the_expected_check_character(
+    client: httpx.AsyncClient, national: Any
+) -> None:
+    a, _, _ = await setup(client, national.headers)
+    typo = a[:17] + ("0" if a[17] != "0" else "1")
+    r = await client.post(
+        "/public/v1/screen?format=csv",
+        content=f"{a}\n{typo}\n=1+1\n".encode(),
+        headers={"Content-Type": "text/csv"},
+    )
+    assert r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert list(rows[0])[:5] == ["输入", "统一社会信用代码", "代码有效", "已登记", "在列"]
+    assert (rows[0]["代码有效"], rows[0]["在列"]) == ("是", "是")
+    assert rows[1]["代码有效"] == "否"
+    assert rows[1]["错误说明"] == f"统一社会信用代码校验位错误：应为 {a[17]}，实为 {typo[17]}"
+    assert rows[2]["输入"] == "'=1+1"  # a formula typed into the list stays text

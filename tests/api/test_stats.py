@@ -153,16 +153,30 @@ async def test_pass_rates_by_region_level_and_month(
 
 async def test_pass_rates_csv(client: httpx.AsyncClient, national: Any, dossiers: None) -> None:
     params = {**YEAR, "group_by": "product", "target": "0.96", "format": "csv"}
-    r = await client.get("/v1/stats/inspections", params=params, headers=national.headers)
+    r = await client.get(
+        "/v1/stats/inspections", params={**params, "lang": "en"}, headers=national.headers
+    )
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(r.text)))
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows == [
         ["key", "label", "inspections", "passed", "failed", "rate", "below_target"],
-        ["cement", "水泥", "2", "1", "1", "0.5", "True"],
-        ["dairy", "乳制品", "4", "3", "1", "0.75", "True"],
-        ["total", "合计", "6", "4", "2", "0.6667", "True"],
+        ["cement", "水泥", "2", "1", "1", "0.5", "true"],
+        ["dairy", "乳制品", "4", "3", "1", "0.75", "true"],
+        ["total", "合计", "6", "4", "2", "0.6667", "true"],
     ]
+    r = await client.get("/v1/stats/inspections", params=params, headers=national.headers)
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "分组代码",
+        "名称",
+        "抽查批次",
+        "合格批次",
+        "不合格批次",
+        "合格率",
+        "低于目标",
+    ]
+    assert rows[1][-1] == "是"
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ local and every page stays within its weight budget."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from typing import Any
@@ -13,6 +14,7 @@ import orjson
 import pytest
 from openpyxl import Workbook
 
+from service.credit.codes import make_uscc
 from tests.api import _web_data as data
 
 PUBLIC_PAGES = ("/", "/blacklist", "/screen", "/downloads", "/stats?year=2026")
@@ -83,11 +85,36 @@ async def test_entry_page_per_enterprise(client: httpx.AsyncClient, seeded: data
     assert "盘锦辽河水泥有限公司" in html and "该企业目前在严重违法失信名单中" in html
     removed = await _page(client, f"/blacklist/{seeded.removed_code}")
     assert "该企业目前不在严重违法失信名单中" in removed and "移出记录" in removed
+    assert "<h2>名单公示信息</h2>" not in removed  # no empty heading over nothing
     clean = await _page(client, f"/blacklist/{seeded.codes[0]}")
-    assert "没有该企业的公示记录" in clean
-    bad = await client.get("/blacklist/91210100000123457X")
-    assert bad.status_code == 422
-    assert "代码无效" in bad.text and bad.headers["content-type"].startswith("text/html")
+    assert "该企业已登记，目前不在严重违法失信名单中" in clean
+
+
+async def test_a_mistyped_code_is_never_not_found(
+    client: httpx.AsyncClient, seeded: data.Seeded
+) -> None:
+    """Entry page, search and screening all name the expected check character and link the
+    corrected code; a valid code nobody registered says 未登记."""
+    good = seeded.listed_code
+    typo = good[:17] + ("0" if good[17] != "0" else "1")
+    expected = f"统一社会信用代码校验位错误：应为 {good[17]}，实为 {typo[17]}"
+    link = f'<a class="code" href="/blacklist/{good}">{good}</a>'
+    bad = await client.get(f"/blacklist/{typo}")
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
+    assert expected in bad.text and link in bad.text
+    found = await _page(client, "/blacklist", params={"q": typo})
+    assert expected in found and link in found and "没有找到" not in found
+    screened = await client.post("/screen", data={"codes": typo})
+    assert expected in screened.text and f'href="/blacklist/{good}"' in screened.text
+
+    unknown = make_uscc("MA0UNKN1", region="211100")
+    for text in (
+        await _page(client, f"/blacklist/{unknown}"),
+        await _page(client, "/blacklist", params={"q": unknown}),
+    ):
+        assert "未登记" in text and "没有找到" not in text
+    screened = await client.post("/screen", data={"codes": f"{unknown}\n{seeded.codes[0]}"})
+    assert "未登记" in screened.text and "已登记，未在列" in screened.text
 
 
 async def test_english_switch_is_remembered(client: httpx.AsyncClient) -> None:
@@ -106,7 +133,7 @@ async def test_screening_paste_highlights_hits(
     codes = [seeded.codes[0], seeded.listed_code.lower(), seeded.removed_code, "12345"]
     r = await client.post("/screen", data={"codes": "\n".join(codes)})
     assert r.status_code == 200
-    assert "共 4 个代码:1 个在列,1 个无效。" in r.text
+    assert "共 4 个代码：1 个在列，1 个无效。" in r.text
     assert _count(r.text, r'<tr class="hit">') == 1
     assert _count(r.text, r'<tr class="invalid">') == 1
     hit_row = r.text.split('<tr class="hit">')[1].split("</tr>")[0]
@@ -126,7 +153,7 @@ async def test_screening_upload_xlsx_and_signed_download(
     files = {"file": ("suppliers.xlsx", buf.getvalue(), "application/octet-stream")}
     r = await client.post("/screen", data={"codes": ""}, files=files)
     assert r.status_code == 200, r.text
-    assert "共 2 个代码:1 个在列,0 个无效。" in r.text
+    assert "共 2 个代码：1 个在列，0 个无效。" in r.text
 
     download = await client.post(
         "/screen/download",
@@ -289,3 +316,46 @@ async def test_the_html_report_gets_a_document_policy(
     csp = r.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src" not in csp
     assert "frame-ancestors 'none'" in csp
+
+
+async def test_receipts_page_reads_and_verifies_a_receipt(
+    client: httpx.AsyncClient, seeded: data.Seeded
+) -> None:
+    codes = f"{seeded.listed_code}\n{seeded.codes[3]}"
+    screened = await client.post("/screen", data={"codes": codes})
+    link = re.search(r'href="(/receipts\?receipt=[^"]+)"', screened.text)
+    assert link is not None, "the screening page links its receipt"
+    page = await _page(client, html.unescape(link.group(1)))
+    assert "签名有效" in page and "2 个" in page and "北京时间" in page
+    assert f'href="/blacklist/{seeded.listed_code}"' in page
+
+    for fmt, name in (("xlsx", "screening.xlsx"), ("json", "screening.json")):
+        download = await client.post("/screen/download", data={"codes": codes, "format": fmt})
+        files = {"file": (name, download.content, "application/octet-stream")}
+        r = await client.post("/receipts", data={"receipt": ""}, files=files)
+        assert r.status_code == 200 and "签名有效" in r.text, fmt
+
+    token = orjson.loads(download.content)["receipt"]["token"]
+    body, _, signature = token.partition(".")
+    forged = body + "." + ("0" * len(signature))
+    r = await client.post("/receipts", data={"receipt": forged})
+    assert r.status_code == 200 and "签名无效" in r.text
+    r = await client.post("/receipts", data={"receipt": "不是回执"})
+    assert r.status_code == 422 and "无法识别回执" in r.text
+    r = await client.post("/receipts", data={"receipt": ""})
+    assert r.status_code == 422 and "请粘贴回执令牌或上传文件" in r.text
+
+
+async def test_browser_routes_get_html_error_pages_and_the_api_problems(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "页面不存在" in page.text
+    bad = await client.get("/stats", params={"year": "1900"}, headers={"Accept": "text/html"})
+    assert bad.status_code == 422 and "请求有误" in bad.text
+    api = await client.get("/public/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
+    favicon = await client.get("/favicon.ico")
+    assert favicon.status_code == 200 and favicon.headers["content-type"] == "image/svg+xml"

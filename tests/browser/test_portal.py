@@ -65,10 +65,10 @@ def test_screening_upload_shows_the_hit_and_downloads_a_signed_result(
         f"统一社会信用代码\n{clean}\n{listed['code']}\nNOT-A-CODE\n", encoding="utf-8"
     )
     page.goto(live_server.url + "/screen")
-    page.get_by_label("或上传文件(CSV/XLSX,取第一列)").set_input_files(str(upload))
+    page.get_by_label("或上传文件（CSV/XLSX，取第一列）").set_input_files(str(upload))
     page.get_by_role("button", name="开始筛查").click()
     page.wait_for_selector("#screen-summary")
-    assert page.locator("#screen-summary").inner_text() == "共 3 个代码:1 个在列,1 个无效。"
+    assert page.locator("#screen-summary").inner_text() == "共 3 个代码：1 个在列，1 个无效。"
     hit = page.locator("tr.hit")
     assert hit.count() == 1
     assert listed["code"] in hit.inner_text() and listed["name"] in hit.inner_text()
@@ -77,12 +77,12 @@ def test_screening_upload_shows_the_hit_and_downloads_a_signed_result(
     with page.expect_download() as info:
         page.locator("#download-xlsx").click()
     book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
-    results = [r for r in book["results"].iter_rows(values_only=True)]
-    assert results[0][:5] == ("input", "code", "valid", "known", "listed")
-    assert [r[4] for r in results[1:]] == ["false", "true", "false"]
-    receipt = {k: v for k, v in book["receipt"].iter_rows(min_row=2, values_only=True)}
-    assert receipt["hits"] == listed["code"]
-    token = urllib.parse.quote(str(receipt["token"]))
+    results = [r for r in book["筛查结果"].iter_rows(values_only=True)]
+    assert results[0][:5] == ("输入", "统一社会信用代码", "代码有效", "已登记", "在列")
+    assert [r[4] for r in results[1:]] == ["否", "是", "否"]
+    receipt = {k: v for k, v in book["回执"].iter_rows(min_row=2, values_only=True)}
+    assert receipt["在列企业代码"] == listed["code"]
+    token = urllib.parse.quote(str(receipt["回执令牌"]))
     assert live_server.api(f"/public/v1/screen/verify?receipt={token}")["authentic"] is True
 
 
@@ -197,3 +197,23 @@ def test_honour_list_page_matches_the_public_api(live_server: LiveServer, page: 
     else:
         assert "暂无守信激励名单" in main
     assert "优秀自律" not in main and "分类等级" not in main
+
+
+@pytest.mark.mobile
+def test_a_screening_receipt_fits_a_phone_and_reads_in_words(
+    live_server: LiveServer, page: Any
+) -> None:
+    listed = _listed(live_server)
+    page.goto(live_server.url + "/screen")
+    page.get_by_label("代码（每行一个）").fill(f"{listed['code']}\n12345")
+    page.get_by_role("button", name="开始筛查").click()
+    page.wait_for_selector("#screen-summary")
+    page.locator("details summary").click()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the receipt widens the page to {width}px"
+    page.locator("#receipt-link").click()
+    page.wait_for_selector("#receipt-verdict")
+    assert "签名有效" in page.locator("#receipt-verdict").inner_text()
+    facts = page.locator("#receipt-facts").inner_text()
+    assert "2 个" in facts and listed["code"] in facts
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -75,8 +75,9 @@ def test_sync_and_async_clients_offer_the_same_methods() -> None:
 
 
 def model_name(schema: str) -> str:
-    """datamodel-code-generator's class name for a component schema (Page_X_ -> PageX)."""
-    return schema.replace("_", "")
+    """datamodel-code-generator's class name for a component schema (Page_X_ -> PageX,
+    Event_blacklist_listed -> EventBlacklistListed)."""
+    return "".join(part[:1].upper() + part[1:] for part in schema.split("_"))
 
 
 def test_every_schema_has_a_current_model() -> None:

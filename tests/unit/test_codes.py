@@ -391,3 +391,22 @@ def test_try_parse_never_raises(raw: str) -> None:
         assert (result.expected is not None) == (result.rule in {"org_check", "uscc_check"})
     else:
         assert normalize(raw) == (result.uscc or result.org_code)
+
+
+@given(valid_usccs(), st.sampled_from("0123456789ABCDEFGHJKLMNPQRTUWXY"))
+def test_a_mistyped_uscc_check_character_names_the_right_code(code: str, wrong: str) -> None:
+    if wrong == code[17]:
+        return
+    err = error_of(code[:17] + wrong)
+    assert (err.rule, err.expected, err.got, err.position) == ("uscc_check", code[17], wrong, 18)
+    assert err.corrected == code
+
+
+@given(valid_org_codes(), st.sampled_from("0123456789X"))
+def test_a_mistyped_org_check_character_names_the_right_code(code: str, wrong: str) -> None:
+    body = code.replace("-", "")
+    if wrong == body[8]:
+        return
+    err = error_of(body[:8] + wrong)
+    assert err.corrected is not None and parse_code(err.corrected).org_code == body
+    assert pickle.loads(pickle.dumps(err)).corrected == err.corrected

@@ -217,6 +217,13 @@ async def resolve(session: AsyncSession, code: ParsedCode) -> str | None:
     return found
 
 
+async def registered(session: AsyncSession, uscc: str) -> bool:
+    """Whether an enterprise with this USCC is registered (public screening says the same
+    as `known`)."""
+    stmt = select(col(Enterprise.code)).where(col(Enterprise.code) == uscc)
+    return (await session.execute(stmt)).first() is not None
+
+
 async def by_code(
     session: AsyncSession, code: ParsedCode, today: date
 ) -> tuple[str, list[dict[str, Any]]]:

@@ -66,8 +66,31 @@
     return g ? h("span", { class: `grade grade-${g}`, title: t(`grade.${g}`) }, g) : "—";
   }
 
-  function table(headers, rows) {
-    if (!rows.length) return h("p", { class: "notice" }, t("reg.empty"));
+  // An enumerated value in words (v.<field>.<value>), or the value itself.
+  const v = (field, value) => (value === null || value === undefined || value === ""
+    ? "" : M[`v.${field}.${value}`] || String(value));
+  let catalogNames = null;
+  async function categoryName(code) {
+    if (!code) return "";
+    if (catalogNames === null) {
+      const lang = document.body.dataset.lang;
+      const cat = await call(API.catalog, {}).catch(() => ({ items: [] }));
+      catalogNames = Object.fromEntries(cat.items.map((c) =>
+        [c.code, lang === "zh" ? c.name : c.name_en || c.name]));
+    }
+    return catalogNames[code] || code;
+  }
+  // "Order 44 Art.7(3)" -> "《管理办法》第7条第3项"
+  const articleZh = (a) => a.replace(/^Order 44 Art\.(\d+)(?:\((\d+)\))?$/,
+    (_, art, item) => `《管理办法》第${art}条${item ? `第${item}项` : ""}`);
+  function perYear(n) {
+    if (n === null || n === undefined) return "—";
+    const known = M[`reg.freq.${n}`];
+    return known || t("reg.freq.n").replace("{n}", n);
+  }
+
+  function table(headers, rows, empty) {
+    if (!rows.length) return h("p", { class: "notice" }, empty || t("reg.empty"));
     return h("div", { class: "table-wrap" },
       h("table", { class: "stack" },
         h("thead", {}, h("tr", {}, headers.map((x) => h("th", { scope: "col" }, x)))),
@@ -97,6 +120,7 @@
     const cls = ent.classification || { reasons: [], supervision: {} };
     const sup = cls.supervision || {};
     const lang = document.body.dataset.lang;
+    const details = await Promise.all((records.items || []).map(detail));
     return h("article", { id: "dossier-card" },
       h("h2", {}, ent.name, " ", grade(cls.grade)),
       h("dl", { class: "facts" },
@@ -105,46 +129,51 @@
         h("dt", {}, t("field.grade")), h("dd", { id: "dossier-grade" }, cls.grade ? t(`grade.${cls.grade}`) : "—"),
         h("dt", {}, t("reg.as_of")), h("dd", {}, cls.as_of || "—"),
         h("dt", {}, t("reg.supervision")), h("dd", {}, lang === "zh" ? sup.mode_zh || sup.mode || "—" : sup.mode || "—"),
-        h("dt", {}, t("reg.per_year")), h("dd", {}, sup.inspections_per_year ?? "—"),
+        h("dt", {}, t("reg.per_year")), h("dd", {}, perYear(sup.inspections_per_year)),
         h("dt", {}, t("field.listed")), h("dd", {}, ent.blacklisted
           ? h("span", { class: "badge hit" }, t("screen.hit"))
-          : h("span", { class: "badge clear" }, t("screen.clear")))),
+          : h("span", { class: "badge clear" }, t("reg.not_listed")))),
       h("h3", {}, t("reg.reasons")),
       h("ul", { id: "reasons" }, (cls.reasons || []).map((r) =>
         h("li", {}, h("strong", {}, r.grade || ""), " ", lang === "zh" ? r.text : r.text_en || r.text,
-          h("span", { class: "muted" }, ` (${r.rule})`)))),
+          lang === "zh" ? "" : h("span", { class: "muted" }, ` (${r.rule})`)))),
       h("h3", {}, t("reg.history")),
       changes.items.length
         ? h("ol", { class: "timeline", id: "grade-history" }, changes.items.map((c) =>
           h("li", {}, h("strong", {}, (c.at || "").slice(0, 10)), " ",
             grade(c.from), " → ", grade(c.to),
-            h("span", { class: "muted" }, ` ${t("reg.as_of")} ${c.as_of} · ${t("reg.trigger")}: ${c.trigger || "—"}`))))
+            h("span", { class: "muted" }, ` ${t("reg.as_of")} ${c.as_of} · ${t("reg.trigger")}${lang === "zh" ? "：" : ": "}${c.trigger ? M[`trigger.${c.trigger}`] || c.trigger : "—"}`))))
         : h("p", { class: "muted" }, t("reg.empty")),
       h("h3", {}, t("reg.records")),
       table([t("reg.occurred_on"), t("reg.kind"), t("reg.record_status"), t("reg.detail")],
-        (records.items || []).map((r) => [r.occurred_on, r.kind, r.status, detail(r)])));
+        (records.items || []).map((r, i) => [h("span", { class: "date" }, r.occurred_on),
+          v("kind", r.kind), v("status", r.status), details[i]])));
   }
 
-  // One line per record kind, from the fields design.md names.
-  function detail(r) {
+  // One line per record kind, in words.
+  async function detail(r) {
     const join = (...xs) => xs.filter((x) => x !== null && x !== undefined && x !== "").join(" · ");
+    const sep = document.body.dataset.lang === "zh" ? "、" : ", ";
     switch (r.kind) {
       case "inspection":
-        return join(r.product_category, r.level, r.refused ? "refused" : r.retest_result || r.result);
+        return join(await categoryName(r.product_category), v("level", r.level),
+          r.refused ? t("reg.refused") : v("result", r.retest_result || r.result));
       case "penalty":
-        return join(r.decision_number, (r.penalty_types || []).join(","), r.heavier ? "heavier" : "");
+        return join(r.decision_number, (r.penalty_types || []).map((p) => v("penalty_types", p)).join(sep),
+          r.heavier ? t("reg.heavier") : "");
       case "complaint":
-        return r.substantiated ? "substantiated" : "not substantiated";
+        return join(v("channel", r.channel), r.substantiated ? t("reg.substantiated") : t("reg.not_substantiated"));
       case "incident":
-        return r.severity;
+        return join(v("severity", r.severity), r.description);
       case "recall":
-        return join(r.mode, r.refused_or_delayed ? "refused/delayed" : "");
+        return join(v("mode", r.mode), r.refused_or_delayed ? t("reg.refused_or_delayed") : "");
       case "licence":
-        return join(r.licence_type, r.valid_to, r.revoked ? "revoked" : "");
+        return join(v("licence_type", r.licence_type),
+          r.valid_to ? t("reg.valid_to").replace("{d}", r.valid_to) : "", r.revoked ? t("reg.revoked") : "");
       case "key_case":
-        return r.state;
+        return join(v("state", r.state), r.supervising_authority);
       default:
-        return r.title || r.source_ref;
+        return join(r.title, v("award_type", r.award_type));
     }
   }
 
@@ -155,8 +184,11 @@
     const page = await call(API.plan, { query: { region, limit: 200 } });
     return table(
       [t("field.code"), t("field.name"), t("field.grade"), t("reg.per_year"), t("reg.last_inspected"), t("reg.due_on")],
-      page.items.map((p) => [link(p.code), p.name, grade(p.grade), p.inspections_per_year,
-        p.last_inspection_on || "—", p.overdue_days ? `${p.due_on} (+${p.overdue_days})` : p.due_on]));
+      page.items.map((p) => [link(p.code), p.name, grade(p.grade), perYear(p.inspections_per_year),
+        h("span", { class: "date" }, p.last_inspection_on || "—"),
+        h("span", {}, h("span", { class: "date" }, p.due_on), " ",
+          p.overdue_days ? h("span", { class: "badge hit" }, t("reg.overdue").replace("{n}", p.overdue_days)) : "")]),
+      t("reg.plan.empty"));
   }
 
   async function candidates(region) {
@@ -165,7 +197,9 @@
     return table(
       [t("field.code"), t("field.name"), t("field.grade"), t("reg.trigger")],
       page.items.map((c) => [link(c.code), c.name, grade(c.grade),
-        h("ul", {}, c.triggers.map((x) => h("li", {}, `${lang === "zh" ? x.text : x.text_en} (${x.article})`)))]));
+        h("ul", {}, c.triggers.map((x) => h("li", {}, lang === "zh"
+          ? `${x.text}（${articleZh(x.article)}）` : `${x.text_en} (${x.article})`)))]),
+      t("reg.candidates.empty"));
   }
 
   async function report(form) {
@@ -207,7 +241,10 @@
     }
     const who = $("#signed-in");
     const showWho = (a) => {
-      who.textContent = `${t("reg.signed_in")}: ${a.name} (${a.region || "national"})`;
+      const zh = document.body.dataset.lang === "zh";
+      const where = a.region || t("reg.national");
+      who.textContent = zh ? `${t("reg.signed_in")}：${a.name}（${where}）`
+        : `${t("reg.signed_in")}: ${a.name} (${where})`;
       who.hidden = false;
     };
     if (page === "reg-signin") {

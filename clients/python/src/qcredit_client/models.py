@@ -239,6 +239,34 @@ class ChangeEvent(BaseModel):
     Position in the feed; strictly increasing, gap-free
     """
     type: Annotated[str, Field(examples=["grade.changed"], title="Type")]
+    """
+    Event type; `data` has the shape of components.schemas.Event_<type> (dots as underscores). Types:
+
+    | type | when | `data` fields |
+    |---|---|---|
+    | `enterprise.created` | an enterprise is registered | `name`, `region_code`, `products` |
+    | `enterprise.updated` | an enterprise's name, region or products change | `name`, `region_code`, `products` |
+    | `record.created` | a dossier record is added (single or batch) | `id`, `kind`, `source_ref`, `version`, `occurred_on`, `status` |
+    | `record.corrected` | a record is corrected or gets a follow-up | `id`, `kind`, `source_ref`, `version`, `occurred_on`, `status`, `supersedes_id`, `reason`, `followup` |
+    | `record.status_changed` | a record is overturned or withdrawn | `id`, `kind`, `source_ref`, `version`, `occurred_on`, `status`, `reason` |
+    | `grade.changed` | an enterprise's supervision class changes | `from`, `to`, `ruleset`, `as_of`, `reasons` |
+    | `blacklist.proposed` | a listing is proposed | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `blacklist.notified` | prior notice given (Order 44 Art.13) | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `blacklist.approved` | the listing is approved | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `blacklist.listed` | the listing decision is made (Art.13) | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `blacklist.published` | the listing is published (Art.14) | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `blacklist.removed` | removed early, overturned or revoked (Art.19), in error or expired (Art.21) | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `blacklist.restored` | a removal is undone (Order 44 Art.20) | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `blacklist.pushed` | a cross-province listing is pushed (Art.14) | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `blacklist.repair_applied` | the enterprise applies for credit repair | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `blacklist.repair_accepted` | a credit repair application is accepted | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `blacklist.repair_refused` | a credit repair application is refused | `id`, `transition`, `status`, `category`, `penalty_record_id`, `decided_on`, `expires_on`, `published_on`, `removed_on`, `removal_reason`, `removal_authority` |
+    | `catalog.updated` | a product category is added or its risk level changes | `category`, `risk_level` |
+    | `calendar.updated` | the working-day calendar is replaced | `days`, `from`, `to` |
+    | `gtin.registered` | a GTIN is registered or its product changes | `gtin`, `product_name`, `product_category` |
+    | `ruleset.published` | a grading rule set is published | `id`, `title` |
+    | `ruleset.activated` | a rule set becomes the active one | `id`, `previous` |
+    """
 
 
 class ChangesOut(BaseModel):
@@ -495,6 +523,462 @@ class EnterpriseSummary(BaseModel):
     region_code: Annotated[str, Field(title="Region Code")]
 
 
+class EventBlacklistApproved(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventBlacklistListed(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventBlacklistNotified(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventBlacklistProposed(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventBlacklistPublished(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventBlacklistPushed(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventBlacklistRemoved(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventBlacklistRepairAccepted(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventBlacklistRepairApplied(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventBlacklistRepairRefused(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventBlacklistRestored(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    expires_on: Annotated[str | None, Field(title="Expires On")]
+    id: Annotated[int, Field(title="Id")]
+    """
+    Blacklist entry id
+    """
+    penalty_record_id: Annotated[int, Field(title="Penalty Record Id")]
+    published_on: Annotated[str | None, Field(title="Published On")]
+    removal_authority: Annotated[str | None, Field(title="Removal Authority")] = None
+    """
+    Who decided the removal
+    """
+    removal_reason: Annotated[
+        Literal["repaired", "overturned", "error", "expired"] | None, Field(title="Removal Reason")
+    ]
+    removed_on: Annotated[str | None, Field(title="Removed On")]
+    status: Annotated[Literal["proposed", "notified", "listed", "removed"], Field(title="Status")]
+    transition: Annotated[str, Field(title="Transition")]
+    """
+    propose, notify, approve, list, publish, remove, restore, push, apply_repair, accept_repair, refuse_repair, revoke, expire
+    """
+
+
+class EventCalendarUpdated(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    days: Annotated[int, Field(title="Days")]
+    from_: Annotated[str | None, Field(alias="from", title="From")]
+    to: Annotated[str | None, Field(title="To")]
+
+
+class EventCatalogUpdated(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    category: Annotated[str, Field(title="Category")]
+    risk_level: Annotated[Literal["I", "II", "III"], Field(title="Risk Level")]
+
+
+class EventEnterpriseCreated(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: Annotated[str, Field(title="Name")]
+    products: Annotated[list[str], Field(title="Products")]
+    """
+    Product category keys
+    """
+    region_code: Annotated[str, Field(title="Region Code")]
+
+
+class EventEnterpriseUpdated(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: Annotated[str, Field(title="Name")]
+    products: Annotated[list[str], Field(title="Products")]
+    """
+    Product category keys
+    """
+    region_code: Annotated[str, Field(title="Region Code")]
+
+
+class EventGtinRegistered(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    gtin: Annotated[str, Field(title="Gtin")]
+    product_category: Annotated[str, Field(title="Product Category")]
+    product_name: Annotated[str, Field(title="Product Name")]
+
+
+class EventRecordCorrected(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    followup: Annotated[str | None, Field(title="Followup")] = None
+    """
+    Follow-up step (re-test, rectification)
+    """
+    id: Annotated[int, Field(title="Id")]
+    """
+    Record id (a correction's new id)
+    """
+    kind: Annotated[str, Field(title="Kind")]
+    """
+    sampling, penalty, complaint, incident, recall, ...
+    """
+    occurred_on: Annotated[str, Field(title="Occurred On")]
+    """
+    ISO date
+    """
+    reason: Annotated[str | None, Field(title="Reason")] = None
+    """
+    Correction reason (corrections)
+    """
+    source_ref: Annotated[str, Field(title="Source Ref")]
+    status: Annotated[
+        Literal["active", "overturned", "withdrawn", "superseded"], Field(title="Status")
+    ]
+    supersedes_id: Annotated[int, Field(title="Supersedes Id")]
+    """
+    The record version this one replaces
+    """
+    version: Annotated[int, Field(title="Version")]
+
+
+class EventRecordCreated(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[int, Field(title="Id")]
+    """
+    Record id (a correction's new id)
+    """
+    kind: Annotated[str, Field(title="Kind")]
+    """
+    sampling, penalty, complaint, incident, recall, ...
+    """
+    occurred_on: Annotated[str, Field(title="Occurred On")]
+    """
+    ISO date
+    """
+    source_ref: Annotated[str, Field(title="Source Ref")]
+    status: Annotated[
+        Literal["active", "overturned", "withdrawn", "superseded"], Field(title="Status")
+    ]
+    version: Annotated[int, Field(title="Version")]
+
+
+class EventRecordStatusChanged(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[int, Field(title="Id")]
+    """
+    Record id (a correction's new id)
+    """
+    kind: Annotated[str, Field(title="Kind")]
+    """
+    sampling, penalty, complaint, incident, recall, ...
+    """
+    occurred_on: Annotated[str, Field(title="Occurred On")]
+    """
+    ISO date
+    """
+    reason: Annotated[str | None, Field(title="Reason")] = None
+    source_ref: Annotated[str, Field(title="Source Ref")]
+    status: Annotated[
+        Literal["active", "overturned", "withdrawn", "superseded"], Field(title="Status")
+    ]
+    version: Annotated[int, Field(title="Version")]
+
+
+class EventRulesetActivated(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[str, Field(title="Id")]
+    previous: Annotated[str | None, Field(title="Previous")]
+
+
+class EventRulesetPublished(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[str, Field(title="Id")]
+    title: Annotated[str, Field(title="Title")]
+
+
 class FieldError(BaseModel):
     expected: Annotated[str | None, Field(title="Expected")] = None
     field: Annotated[str, Field(title="Field")]
@@ -599,6 +1083,17 @@ class GradeGroup(BaseModel):
     """
     total: Annotated[int | None, Field(title="Total")] = 0
     unclassified: Annotated[int | None, Field(title="Unclassified")] = 0
+
+
+class GradeReason(BaseModel):
+    grade: Annotated[Literal["AA", "A", "B", "C"], Field(title="Grade")]
+    record_ids: Annotated[list[int], Field(title="Record Ids")]
+    rule: Annotated[str, Field(title="Rule")]
+    text: Annotated[str, Field(title="Text")]
+    """
+    Reason in Chinese
+    """
+    text_en: Annotated[str, Field(title="Text En")]
 
 
 class GradeStats(BaseModel):
@@ -2608,6 +3103,20 @@ class EntryOut(BaseModel):
     Repair removals undone by a restoration (Art.20); the listing was not in force between each removed_on and restored_on
     """
     updated_at: Annotated[AwareDatetime, Field(title="Updated At")]
+
+
+class EventGradeChanged(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    as_of: Annotated[str, Field(title="As Of")]
+    """
+    ISO date
+    """
+    from_: Annotated[Literal["AA", "A", "B", "C"] | None, Field(alias="from", title="From")]
+    reasons: Annotated[list[GradeReason], Field(title="Reasons")]
+    ruleset: Annotated[str, Field(title="Ruleset")]
+    to: Annotated[Literal["AA", "A", "B", "C"], Field(title="To")]
 
 
 class GradeChangeOut(BaseModel):

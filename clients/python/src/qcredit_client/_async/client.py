@@ -1246,6 +1246,17 @@ class AsyncClient:
         """Recompute the audit hash chain; ``ok`` false names the first broken link."""
         return await self._get("/v1/audit/verify", m.AuditVerifyOut)
 
+    @operation("POST /v1/audit/checkpoints")
+    async def sign_checkpoint(self) -> m.CheckpointOut:
+        """Sign the audit head now (admin); the existing checkpoint if the head has not moved."""
+        return await self._send("POST", "/v1/audit/checkpoints", m.CheckpointOut)
+
+    @operation("GET /public/v1/audit/checkpoint")
+    async def latest_checkpoint(self) -> m.CheckpointOut:
+        """The latest signed checkpoint of the audit head (no key): keep copies of it and
+        pass them to ``qcredit audit verify --checkpoint``."""
+        return await self._get("/public/v1/audit/checkpoint", m.CheckpointOut)
+
     @operation("GET /v1/audit")
     async def list_audit(
         self, target: str, *, cursor: str | None = None, limit: int | None = None

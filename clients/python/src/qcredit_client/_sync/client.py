@@ -1221,6 +1221,17 @@ class Client:
         """Recompute the audit hash chain; ``ok`` false names the first broken link."""
         return self._get("/v1/audit/verify", m.AuditVerifyOut)
 
+    @operation("POST /v1/audit/checkpoints")
+    def sign_checkpoint(self) -> m.CheckpointOut:
+        """Sign the audit head now (admin); the existing checkpoint if the head has not moved."""
+        return self._send("POST", "/v1/audit/checkpoints", m.CheckpointOut)
+
+    @operation("GET /public/v1/audit/checkpoint")
+    def latest_checkpoint(self) -> m.CheckpointOut:
+        """The latest signed checkpoint of the audit head (no key): keep copies of it and
+        pass them to ``qcredit audit verify --checkpoint``."""
+        return self._get("/public/v1/audit/checkpoint", m.CheckpointOut)
+
     @operation("GET /v1/audit")
     def list_audit(
         self, target: str, *, cursor: str | None = None, limit: int | None = None
