@@ -33,6 +33,7 @@ from service.schemas.announcements import (
     PublicAnnouncementDetail,
     PublicAnnouncementPage,
 )
+from service.schemas.fields import Id32
 from service.store.blacklist import public
 from service.store.publication import announcements
 from service.store.sharing import feed
@@ -40,7 +41,7 @@ from service.store.sharing import feed
 router = APIRouter()
 
 CACHE = "public, max-age=60"
-AnnouncementId = Annotated[int, Path(ge=1, description="Announcement id")]
+AnnouncementId = Annotated[Id32, Path(description="Announcement id")]
 
 
 async def _out(session: SessionDep, ann_id: int) -> AnnouncementOut:

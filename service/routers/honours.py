@@ -25,6 +25,7 @@ from service.http.pagination import (
     encode_snapshot_cursor,
     malformed_cursor,
 )
+from service.schemas.fields import Id32
 from service.schemas.honours import HonourIn, HonourWithdrawIn, PublicHonour, PublicHonourPage
 from service.store import enterprises
 from service.store.publication import honours
@@ -76,7 +77,7 @@ async def publish(
     dependencies=[require(Scope.CLASSIFICATION_REVIEW)],
 )
 async def withdraw(
-    honour_id: Annotated[int, Path(ge=1)],
+    honour_id: Annotated[Id32, Path()],
     body: HonourWithdrawIn,
     session: SessionDep,
     principal: PrincipalDep,

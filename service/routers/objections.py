@@ -21,13 +21,14 @@ from service.errors import (
 )
 from service.http.etag import json_response
 from service.http.pagination import CursorQuery, LimitQuery, decode_cursor_of, encode_cursor
+from service.schemas.fields import Id32
 from service.schemas.objections import DecisionIn, ObjectionIn, ObjectionOut, ObjectionPage
 from service.store import enterprises
 from service.store.records import objections
 
 router = APIRouter(prefix="/v1/objections", tags=["objections"])
 
-ObjectionId = Annotated[int, Path(ge=1, description="Objection id")]
+ObjectionId = Annotated[Id32, Path(description="Objection id")]
 
 
 @router.post(

@@ -31,6 +31,7 @@ from service.http.pagination import (
     encode_snapshot_cursor,
     malformed_cursor,
 )
+from service.schemas.fields import Id64
 from service.schemas.publication import (
     PublicPenaltyLookup,
     PublicPenaltyPage,
@@ -130,7 +131,7 @@ async def lookup(code: CodeDep, request: Request, session: SessionDep, today: To
     dependencies=[require(Scope.RECORDS_WRITE)],
 )
 async def repair(
-    record_id: Annotated[int, Path(ge=1, description="The penalty record (current version)")],
+    record_id: Annotated[Id64, Path(description="The penalty record (current version)")],
     body: RepairIn,
     session: SessionDep,
     principal: PrincipalDep,

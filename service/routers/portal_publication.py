@@ -14,6 +14,7 @@ from service.credit.codes import CodeError, try_parse
 from service.deps import SessionDep, TodayDep
 from service.errors import NotFound, ValidationFailed
 from service.http.pagination import decode_cursor, encode_cursor
+from service.schemas.fields import Id32
 from service.store.blacklist import public
 from service.store.publication import announcements, honours, penalties, warnings
 from service.web import pages
@@ -110,7 +111,7 @@ async def announcement_list(
 
 @router.get("/announcements/{announcement_id}")
 async def announcement_page(
-    announcement_id: Annotated[int, Path(ge=1)],
+    announcement_id: Annotated[Id32, Path()],
     request: Request,
     session: SessionDep,
     today: TodayDep,

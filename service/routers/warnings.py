@@ -24,6 +24,7 @@ from service.http.pagination import (
     encode_snapshot_cursor,
     malformed_cursor,
 )
+from service.schemas.fields import Id32
 from service.schemas.warnings import PublicWarning, PublicWarningPage, WarningIn, WithdrawIn
 from service.store.publication import warnings
 from service.store.sharing import feed
@@ -72,7 +73,7 @@ async def issue(
     dependencies=[require(Scope.RECORDS_WRITE)],
 )
 async def withdraw(
-    warning_id: Annotated[int, Path(ge=1)],
+    warning_id: Annotated[Id32, Path()],
     body: WithdrawIn,
     session: SessionDep,
     principal: PrincipalDep,

@@ -99,6 +99,63 @@ class RulesetActivatedData(EventData):
     previous: str | None
 
 
+class ReviewedData(EventData):
+    action: Literal["confirm", "override"]
+    grade: Literal["AA", "A", "B", "C"] = Field(description="The class in force after the review")
+    computed_grade: Literal["AA", "A", "B", "C"]
+    reason: str
+    agency: str = Field(description="The reviewing agency")
+    expires_on: str | None = Field(None, description="ISO date an override ends")
+    from_: Literal["AA", "A", "B", "C"] | None = Field(alias="from")
+    to: Literal["AA", "A", "B", "C"]
+
+
+class PenaltyRepairedData(RecordData):
+    granted_on: str = Field(description="ISO date the credit repair was granted")
+    reason: str
+
+
+class ObjectionData(EventData):
+    id: int
+    target: str = Field(description="record or grade")
+    record_id: int | None
+    status: str
+    due_on: str = Field(description="ISO date the decision is due")
+    decided_on: str | None
+
+
+class AnnouncementData(EventData):
+    id: int
+    title: str
+    published_on: str
+
+
+class WarningIssuedData(EventData):
+    id: int
+    product_category: str
+    severity: str
+
+
+class WithdrawnData(EventData):
+    id: int
+    withdrawn_on: str
+
+
+class HonourPublishedData(EventData):
+    id: int
+    published_on: str
+
+
+class CheckpointData(EventData):
+    alg: str
+    seq: int = Field(description="The audit entry the signature covers")
+    head: str = Field(description="The chain's hash at that entry")
+    signed_at: str
+    key_id: str
+    public_key: str
+    signature: str
+
+
 # type -> (data model, when it is emitted)
 EVENT_TYPES: dict[str, tuple[type[EventData], str]] = {
     "enterprise.created": (EnterpriseData, "an enterprise is registered"),
@@ -126,6 +183,17 @@ EVENT_TYPES: dict[str, tuple[type[EventData], str]] = {
     "gtin.registered": (GtinData, "a GTIN is registered or its product changes"),
     "ruleset.published": (RulesetPublishedData, "a grading rule set is published"),
     "ruleset.activated": (RulesetActivatedData, "a rule set becomes the active one"),
+    "grade.reviewed": (ReviewedData, "a regulator confirms or overrides the computed class"),
+    "penalty.repaired": (PenaltyRepairedData, "credit repair ends a penalty's publication"),
+    "objection.filed": (ObjectionData, "an objection (信用异议) is filed"),
+    "objection.upheld": (ObjectionData, "an objection is upheld"),
+    "objection.rejected": (ObjectionData, "an objection is rejected"),
+    "announcement.published": (AnnouncementData, "a sampling-result announcement is published"),
+    "warning.issued": (WarningIssuedData, "an early warning (预警) is issued"),
+    "warning.withdrawn": (WithdrawnData, "an early warning is withdrawn"),
+    "honour.published": (HonourPublishedData, "an enterprise is put on the honour list"),
+    "honour.withdrawn": (WithdrawnData, "an honour-list entry is withdrawn"),
+    "audit.checkpoint": (CheckpointData, "the audit head is signed (keep a copy)"),
 }
 
 

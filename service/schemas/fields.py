@@ -150,7 +150,11 @@ class CheckedModel(BaseModel):
         cls, source: type[BaseModel], handler: GetCoreSchemaHandler
     ) -> CoreSchema:
         schema = handler(source)
-        fields = schema.get("schema", {}).get("fields", {}) if schema.get("type") == "model" else {}
+        inner: Any = schema
+        # a model validator wraps the model's schema in a function schema: look inside it
+        while inner.get("type") in ("function-after", "function-before", "function-wrap"):
+            inner = inner["schema"]
+        fields = inner.get("schema", {}).get("fields", {}) if inner.get("type") == "model" else {}
         for name, field in fields.items():
             info = cls.model_fields.get(name)
             multiline = info is not None and any(m is MULTILINE for m in info.metadata)

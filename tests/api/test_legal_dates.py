@@ -83,6 +83,7 @@ async def test_heavier_penalty_counts_from_its_decision(
             "text_en": "Heavier administrative penalty within 24 months",
             "grade": "C",
             "record_ids": [rec["id"]],
+            "disputed_record_ids": [],
         }
     ]
     # a penalty decided after the evaluation date never counts at that date

@@ -141,5 +141,6 @@ async def test_without_a_replica_nothing_changes(client: httpx.AsyncClient, nati
     )
     assert r.status_code == 201
     assert "x-write-lsn" not in r.headers
-    assert (await client.get("/readyz")).json() == {"status": "ready"}
+    ready = (await client.get("/readyz")).json()
+    assert ready["status"] == "ready" and "replica" not in ready
     assert "qcredit_replica_routed_reads_total{" not in (await client.get("/metrics")).text

@@ -266,6 +266,17 @@ class ChangeEvent(BaseModel):
     | `gtin.registered` | a GTIN is registered or its product changes | `gtin`, `product_name`, `product_category` |
     | `ruleset.published` | a grading rule set is published | `id`, `title` |
     | `ruleset.activated` | a rule set becomes the active one | `id`, `previous` |
+    | `grade.reviewed` | a regulator confirms or overrides the computed class | `action`, `grade`, `computed_grade`, `reason`, `agency`, `expires_on`, `from`, `to` |
+    | `penalty.repaired` | credit repair ends a penalty's publication | `id`, `kind`, `source_ref`, `version`, `occurred_on`, `status`, `granted_on`, `reason` |
+    | `objection.filed` | an objection (信用异议) is filed | `id`, `target`, `record_id`, `status`, `due_on`, `decided_on` |
+    | `objection.upheld` | an objection is upheld | `id`, `target`, `record_id`, `status`, `due_on`, `decided_on` |
+    | `objection.rejected` | an objection is rejected | `id`, `target`, `record_id`, `status`, `due_on`, `decided_on` |
+    | `announcement.published` | a sampling-result announcement is published | `id`, `title`, `published_on` |
+    | `warning.issued` | an early warning (预警) is issued | `id`, `product_category`, `severity` |
+    | `warning.withdrawn` | an early warning is withdrawn | `id`, `withdrawn_on` |
+    | `honour.published` | an enterprise is put on the honour list | `id`, `published_on` |
+    | `honour.withdrawn` | an honour-list entry is withdrawn | `id`, `withdrawn_on` |
+    | `audit.checkpoint` | the audit head is signed (keep a copy) | `alg`, `seq`, `head`, `signed_at`, `key_id`, `public_key`, `signature` |
     """
 
 
@@ -521,6 +532,34 @@ class EnterpriseSummary(BaseModel):
     org_code: Annotated[str, Field(title="Org Code")]
     products: Annotated[list[str], Field(title="Products")]
     region_code: Annotated[str, Field(title="Region Code")]
+
+
+class EventAnnouncementPublished(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[int, Field(title="Id")]
+    published_on: Annotated[str, Field(title="Published On")]
+    title: Annotated[str, Field(title="Title")]
+
+
+class EventAuditCheckpoint(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    alg: Annotated[str, Field(title="Alg")]
+    head: Annotated[str, Field(title="Head")]
+    """
+    The chain's hash at that entry
+    """
+    key_id: Annotated[str, Field(title="Key Id")]
+    public_key: Annotated[str, Field(title="Public Key")]
+    seq: Annotated[int, Field(title="Seq")]
+    """
+    The audit entry the signature covers
+    """
+    signature: Annotated[str, Field(title="Signature")]
+    signed_at: Annotated[str, Field(title="Signed At")]
 
 
 class EventBlacklistApproved(BaseModel):
@@ -872,6 +911,29 @@ class EventEnterpriseUpdated(BaseModel):
     region_code: Annotated[str, Field(title="Region Code")]
 
 
+class EventGradeReviewed(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    action: Annotated[Literal["confirm", "override"], Field(title="Action")]
+    agency: Annotated[str, Field(title="Agency")]
+    """
+    The reviewing agency
+    """
+    computed_grade: Annotated[Literal["AA", "A", "B", "C"], Field(title="Computed Grade")]
+    expires_on: Annotated[str | None, Field(title="Expires On")] = None
+    """
+    ISO date an override ends
+    """
+    from_: Annotated[Literal["AA", "A", "B", "C"] | None, Field(alias="from", title="From")]
+    grade: Annotated[Literal["AA", "A", "B", "C"], Field(title="Grade")]
+    """
+    The class in force after the review
+    """
+    reason: Annotated[str, Field(title="Reason")]
+    to: Annotated[Literal["AA", "A", "B", "C"], Field(title="To")]
+
+
 class EventGtinRegistered(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -879,6 +941,104 @@ class EventGtinRegistered(BaseModel):
     gtin: Annotated[str, Field(title="Gtin")]
     product_category: Annotated[str, Field(title="Product Category")]
     product_name: Annotated[str, Field(title="Product Name")]
+
+
+class EventHonourPublished(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[int, Field(title="Id")]
+    published_on: Annotated[str, Field(title="Published On")]
+
+
+class EventHonourWithdrawn(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[int, Field(title="Id")]
+    withdrawn_on: Annotated[str, Field(title="Withdrawn On")]
+
+
+class EventObjectionFiled(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    due_on: Annotated[str, Field(title="Due On")]
+    """
+    ISO date the decision is due
+    """
+    id: Annotated[int, Field(title="Id")]
+    record_id: Annotated[int | None, Field(title="Record Id")]
+    status: Annotated[str, Field(title="Status")]
+    target: Annotated[str, Field(title="Target")]
+    """
+    record or grade
+    """
+
+
+class EventObjectionRejected(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    due_on: Annotated[str, Field(title="Due On")]
+    """
+    ISO date the decision is due
+    """
+    id: Annotated[int, Field(title="Id")]
+    record_id: Annotated[int | None, Field(title="Record Id")]
+    status: Annotated[str, Field(title="Status")]
+    target: Annotated[str, Field(title="Target")]
+    """
+    record or grade
+    """
+
+
+class EventObjectionUpheld(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    decided_on: Annotated[str | None, Field(title="Decided On")]
+    due_on: Annotated[str, Field(title="Due On")]
+    """
+    ISO date the decision is due
+    """
+    id: Annotated[int, Field(title="Id")]
+    record_id: Annotated[int | None, Field(title="Record Id")]
+    status: Annotated[str, Field(title="Status")]
+    target: Annotated[str, Field(title="Target")]
+    """
+    record or grade
+    """
+
+
+class EventPenaltyRepaired(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    granted_on: Annotated[str, Field(title="Granted On")]
+    """
+    ISO date the credit repair was granted
+    """
+    id: Annotated[int, Field(title="Id")]
+    """
+    Record id (a correction's new id)
+    """
+    kind: Annotated[str, Field(title="Kind")]
+    """
+    sampling, penalty, complaint, incident, recall, ...
+    """
+    occurred_on: Annotated[str, Field(title="Occurred On")]
+    """
+    ISO date
+    """
+    reason: Annotated[str, Field(title="Reason")]
+    source_ref: Annotated[str, Field(title="Source Ref")]
+    status: Annotated[
+        Literal["active", "overturned", "withdrawn", "superseded"], Field(title="Status")
+    ]
+    version: Annotated[int, Field(title="Version")]
 
 
 class EventRecordCorrected(BaseModel):
@@ -977,6 +1137,23 @@ class EventRulesetPublished(BaseModel):
     )
     id: Annotated[str, Field(title="Id")]
     title: Annotated[str, Field(title="Title")]
+
+
+class EventWarningIssued(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[int, Field(title="Id")]
+    product_category: Annotated[str, Field(title="Product Category")]
+    severity: Annotated[str, Field(title="Severity")]
+
+
+class EventWarningWithdrawn(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: Annotated[int, Field(title="Id")]
+    withdrawn_on: Annotated[str, Field(title="Withdrawn On")]
 
 
 class FieldError(BaseModel):
