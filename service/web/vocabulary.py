@@ -96,6 +96,16 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "commendation": ("表彰奖励", "Commendation"),
         "licence": ("许可认证", "Licence"),
         "key_case": ("挂牌督办案件", "Supervised key case"),
+        "monitoring": ("风险监测", "Risk monitoring"),
+        "injury": ("产品伤害监测", "Product-injury monitoring"),
+    },
+    "sample_source": {
+        "production": ("生产环节", "production"),
+        "market": ("流通环节", "market"),
+        "ecommerce": ("电子商务", "e-commerce"),
+        "hospital": ("医疗机构", "hospital"),
+        "complaint": ("投诉举报", "complaint"),
+        "other": ("其他", "other"),
     },
     "status": {
         "active": ("有效", "active"),
@@ -133,7 +143,14 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "visit": ("来访", "visit"),
         "other": ("其他", "other"),
     },
-    "severity": {"minor": ("一般", "minor"), "major": ("重大", "major")},
+    "severity": {
+        "minor": ("一般", "minor"),
+        "major": ("重大", "major"),
+        "none": ("无", "none"),
+        "low": ("低", "low"),
+        "medium": ("中", "medium"),
+        "high": ("高", "high"),
+    },
     "mode": {"voluntary": ("主动召回", "voluntary"), "ordered": ("责令召回", "ordered")},
     "award_type": {
         "quality_award": ("质量奖", "quality award"),

@@ -172,6 +172,10 @@
           r.valid_to ? t("reg.valid_to").replace("{d}", r.valid_to) : "", r.revoked ? t("reg.revoked") : "");
       case "key_case":
         return join(v("state", r.state), r.supervising_authority);
+      case "monitoring":
+      case "injury":
+        return join(await categoryName(r.product_category), v("sample_source", r.sample_source),
+          r.hazard_found ? join(v("severity", r.severity), r.hazard) : "");
       default:
         return join(r.title, v("award_type", r.award_type));
     }
