@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.schemas import StrictModel
+from service.schemas.fields import Id64
 from service.schemas.records import IsoDate
 
 
@@ -16,7 +17,7 @@ class AnnouncementIn(StrictModel):
     announced_on: IsoDate = Field(description="The announcement's date")
     product_category: str = Field(min_length=1, max_length=32, examples=["dairy"])
     level: Literal["national", "provincial", "municipal", "county"]
-    record_ids: list[int] = Field(min_length=1, max_length=5000, description="Inspection records")
+    record_ids: list[Id64] = Field(min_length=1, max_length=5000, description="Inspection records")
 
 
 class AnnouncementPublishIn(StrictModel):

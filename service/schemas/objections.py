@@ -8,13 +8,14 @@ from typing import Literal
 from pydantic import BaseModel, Field, StrictBool
 
 from service.schemas import StrictModel
+from service.schemas.fields import Id64
 from service.schemas.records import IsoDate
 
 
 class ObjectionIn(StrictModel):
     code: str = Field(description="The enterprise objecting (USCC or organization code)")
     target: Literal["record", "grade"]
-    record_id: int | None = Field(default=None, ge=1, description="target record: which one")
+    record_id: Id64 | None = Field(default=None, description="target record: which one")
     filed_on: IsoDate | None = Field(
         default=None, description="Received by the agency; defaults to today"
     )

@@ -33,6 +33,9 @@ class ActivationOut(BaseModel):
     """
 
 
+RecordId = TypeAliasType("RecordId", Annotated[int, Field(ge=1, le=9223372036854776000)])
+
+
 class AnnouncementIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -52,7 +55,7 @@ class AnnouncementIn(BaseModel):
             title="Product Category",
         ),
     ]
-    record_ids: Annotated[list[int], Field(max_length=5000, min_length=1, title="Record Ids")]
+    record_ids: Annotated[list[RecordId], Field(max_length=5000, min_length=1, title="Record Ids")]
     """
     Inspection records
     """
@@ -1867,7 +1870,9 @@ class NotifyIn(BaseModel):
     """
 
 
-RecordId = TypeAliasType("RecordId", Annotated[int, Field(ge=1, title="Record Id")])
+RecordId1 = TypeAliasType(
+    "RecordId1", Annotated[int, Field(ge=1, le=9223372036854776000, title="Record Id")]
+)
 """
 target record: which one
 """
@@ -1891,7 +1896,7 @@ class ObjectionIn(BaseModel):
             max_length=1000, min_length=1, pattern="^[^\\x00-\\x1f\\x7f-\\x9f]*$", title="Reason"
         ),
     ]
-    record_id: Annotated[RecordId | None, Field(title="Record Id")] = None
+    record_id: Annotated[RecordId1 | None, Field(title="Record Id")] = None
     """
     target record: which one
     """
