@@ -84,6 +84,16 @@ async def _product_label(session: SessionDep, request: Request) -> Callable[[str
     return label
 
 
+def _lenient_after(cursor: str | None) -> int | None:
+    """The id a portal list continues after; a cursor that is not one of ours starts over
+    (a person's stale or edited link, not an API client's error)."""
+    try:
+        raw = decode_cursor(cursor)
+    except ValidationFailed:
+        return None
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+
+
 @router.get("/announcements")
 async def announcement_list(
     request: Request,
@@ -91,11 +101,7 @@ async def announcement_list(
     today: TodayDep,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    try:
-        raw = decode_cursor(cursor)
-    except ValidationFailed:
-        raw = None
-    after = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    after = _lenient_after(cursor)
     items, key = await announcements.published_page(
         session, today=today, code=None, after=after, limit=PAGE_SIZE
     )
@@ -137,11 +143,7 @@ async def warning_list(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """Early warnings (预警) in force today."""
-    try:
-        raw = decode_cursor(cursor)
-    except ValidationFailed:
-        raw = None
-    after = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    after = _lenient_after(cursor)
     items, key = await warnings.public_page(
         session, today=today, region=None, product=None, after=after, limit=PAGE_SIZE
     )
@@ -163,11 +165,7 @@ async def honour_list(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """The honour list (守信激励名单) in force today."""
-    try:
-        raw = decode_cursor(cursor)
-    except ValidationFailed:
-        raw = None
-    after = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    after = _lenient_after(cursor)
     items, key = await honours.public_page(
         session, today=today, region=None, after=after, limit=PAGE_SIZE
     )
