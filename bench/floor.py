@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from service.clock import CHINA
+from service.store import lookup
 from service.store.lookup import BY_USCC
 
 # The reads the service issues for one lookup: the key (service.auth — cached for
@@ -89,7 +90,14 @@ class PgFloor:
                 "jsonb", encoder=_json_text, decoder=orjson.loads, schema="pg_catalog"
             )
 
-        self.pool = await asyncpg.create_pool(self.dsn, min_size=2, max_size=self.size, init=init)
+        async def no_reset(_: Any) -> None:
+            # asyncpg's default reset is a second statement per release; the service's
+            # lookup pool (service/driver_pool.py) sends only the lookup, and so does this
+            return None
+
+        self.pool = await asyncpg.create_pool(
+            self.dsn, min_size=2, max_size=self.size, init=init, reset=no_reset
+        )
 
     async def stop(self) -> None:
         await self.pool.close()
@@ -102,7 +110,7 @@ class PgFloor:
                     return {"error": 401}
                 self.keys.mark(key_hash)
             row = await conn.fetchrow(LOOKUP_SQL["lookup"], code, today)
-        return None if row is None else dict(row.items())
+        return None if row is None else lookup.document(dict(row.items()), today)
 
 
 class SqliteFloor:
@@ -144,10 +152,7 @@ class SqliteFloor:
             self.conns.put_nowait(conn)
         if not found:
             return None
-        out = dict(found[0])
-        for name in ("products", "reasons", "supervision"):
-            out[name] = orjson.loads(out[name]) if out[name] is not None else None
-        return out
+        return lookup.document(lookup.from_sqlite(dict(found[0])), date.fromisoformat(today))
 
 
 def make_app(url: str | None = None, pool_size: int = 20) -> Starlette:
@@ -166,7 +171,7 @@ def make_app(url: str | None = None, pool_size: int = 20) -> Starlette:
             return Response(b'{"status":404}', 404, media_type="application/json")
         if "error" in out:
             return Response(b'{"status":401}', 401, media_type="application/json")
-        body = orjson.dumps(out, default=_default)
+        body = orjson.dumps(out, default=_default, option=orjson.OPT_UTC_Z)
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         return Response(body, media_type="application/json", headers={"ETag": etag})
 

@@ -66,7 +66,10 @@ def lookup(ctx: Ctx, workers: int = 1) -> dict[str, LoadResult]:
     out: dict[str, LoadResult] = {}
     with running("floor", floor_url, workers=workers, logdir=ctx.logdir) as floor:
         check_one(floor, "/floor/enterprises/", first, ctx.state.key)
-        out["floor"] = _load(ctx, floor, "/floor/enterprises/", codes)
+        # profiled too: what differs between the two profiles is what the service adds
+        out["floor"] = _load(
+            ctx, floor, "/floor/enterprises/", codes, f"floor-{ctx.backend}-w{workers}"
+        )
     with running("service", ctx.target.url, workers=workers, logdir=ctx.logdir) as service:
         check_one(service, "/v1/enterprises/", first, ctx.state.key)
         tag = f"lookup-{ctx.backend}-w{workers}"

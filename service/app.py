@@ -14,15 +14,15 @@ from service.clock import Clock
 from service.db import Database
 from service.http import handlers, spec
 from service.http.bodylimit import BodyLimitMiddleware
-from service.http.guard import RequestGuardMiddleware
+from service.http.direct import DirectRoutes
+from service.http.edge import EdgeMiddleware
 from service.http.idempotency import IdempotencyMiddleware
-from service.http.observability import Metrics, RequestContextMiddleware, configure_logging, log
+from service.http.observability import Metrics, configure_logging, log
 from service.http.proxies import TrustedProxyMiddleware, parse_trusted
 from service.http.ratelimit import PublicRateLimitMiddleware
-from service.http.security_headers import SecurityHeadersMiddleware
 from service.jobs.runner import start_in_app, stop_in_app
 from service.replica import ReplicaFallbackMiddleware
-from service.routers import all_routers
+from service.routers import all_routers, direct_routes
 from service.schemas import events
 from service.settings import Settings
 from service.store import calendar
@@ -93,18 +93,22 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.add_middleware(ReplicaFallbackMiddleware, replica=app.state.db.replica)  # innermost
     app.add_middleware(IdempotencyMiddleware)  # inside the body limit: it reads the body
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    # outside the body limit: a request that is refused anyway is not sized or read
-    app.add_middleware(RequestGuardMiddleware)
     app.add_middleware(
         PublicRateLimitMiddleware,
         per_minute=settings.public_rate_limit,
         redis_url=settings.redis_url,
         key_prefix=settings.redis_key_prefix,
     )
-    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
-    # outside the rate limit and the logs: they see the real client (or the socket peer)
-    app.add_middleware(TrustedProxyMiddleware, trusted=parse_trusted(settings.trusted_proxies))
-    app.add_middleware(SecurityHeadersMiddleware)  # outermost: also on the 500/503 above
+    # request id, access log, metrics, hardening headers, the refusals due before any
+    # route (so a refused request is not sized or read) and the hot routes, in one layer
+    app.add_middleware(
+        EdgeMiddleware,
+        metrics=app.state.metrics,
+        direct=DirectRoutes.build(app, direct_routes()),
+    )
+    trusted = parse_trusted(settings.trusted_proxies)
+    if trusted:  # outermost: the rate limit and the logs see the real client
+        app.add_middleware(TrustedProxyMiddleware, trusted=trusted)
     return app
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from service.driver_pool import DriverPool
 from service.http.inflight import InFlight
 from service.replica import Replica, parse_lsn
 from service.security.secrets import SecretBox
@@ -168,22 +169,6 @@ async def driver_of(conn: AsyncConnection | AsyncSession) -> Any:
     return driver
 
 
-async def _pg_row(
-    conn: AsyncConnection, sql: str, params: tuple[Any, ...], in_transaction: bool = False
-) -> dict[str, Any] | None:
-    try:
-        driver = await driver_of(conn)
-        if in_transaction:  # PgBouncer: prepare and execute on one server connection
-            async with driver.transaction(readonly=True):
-                record = await driver.fetchrow(sql, *params)
-        else:
-            record = await driver.fetchrow(sql, *params)
-    except _LOST_CONNECTION:
-        await conn.invalidate()  # not back into the pool
-        raise
-    return None if record is None else dict(record.items())
-
-
 async def _sqlite_row(driver: Any, sql: str, params: tuple[Any, ...]) -> dict[str, Any] | None:
     async with driver.execute(_numbered_qmarks(sql), params) as cursor:
         row = await cursor.fetchone()
@@ -232,6 +217,11 @@ class Database:
         self.write_sessions = async_sessionmaker(
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
+        self.driver_pool = (
+            None
+            if self.is_sqlite
+            else DriverPool(self.url, settings.db_read_pool_size, pgbouncer=self.pgbouncer)
+        )
         self.inflight = InFlight(self.url, self.is_sqlite)  # Idempotency-Key owners
         self.secrets = SecretBox.from_config(settings.secrets_key, settings.secrets_key_file)
 
@@ -255,28 +245,27 @@ class Database:
         return None if row is None else parse_lsn(row["lsn"])
 
     async def fetch_row(self, sql: str, *params: Any) -> dict[str, Any] | None:
-        """One read statement straight on the driver connection (``$1``… placeholders):
-        no ORM, no compiled-statement cache, no BEGIN — for the few hot reads whose single
-        statement is its own snapshot. Values come back as the driver decodes them
-        (SQLite: dates and JSON as text), so callers normalise per backend.
+        """One read statement straight on a driver connection (``$1``… placeholders): no
+        ORM, no compiled-statement cache, no BEGIN — for the few hot reads whose single
+        statement is its own snapshot. On PostgreSQL the connection comes from its own small
+        pool (service/driver_pool.py). Values come back as the driver decodes them (SQLite:
+        dates and JSON as text), so callers normalise per backend.
 
-        The driver's errors bypass SQLAlchemy, which would otherwise notice that the server
-        dropped its connections (restart, failover) and start a new pool, as it does on the
-        ORM path. So that is done here, and the read — safe to repeat — is tried once more
-        on a fresh connection."""
-        if self.is_sqlite:
+        A lost connection (server restart, failover) takes the pool's others with it: they
+        are expired and the read — safe to repeat — is tried once more on a fresh one."""
+        if self.driver_pool is None:
             async with self.engine.connect() as conn:
                 return await _sqlite_row(await driver_of(conn), sql, params)
         try:
-            async with self.engine.connect() as conn:
-                return await _pg_row(conn, sql, params, self.pgbouncer)
+            record = await self.driver_pool.fetch_row(sql, params)
         except _LOST_CONNECTION:
-            # the other idle connections went with it; those in use are dropped on return
-            await self.engine.dispose()
-            async with self.engine.connect() as conn:
-                return await _pg_row(conn, sql, params, self.pgbouncer)
+            await self.driver_pool.expire()
+            record = await self.driver_pool.fetch_row(sql, params)
+        return None if record is None else dict(record.items())
 
     async def dispose(self) -> None:
+        if self.driver_pool is not None:
+            await self.driver_pool.close()
         await self.inflight.dispose()
         await self.engine.dispose()
         if self.replica is not None:

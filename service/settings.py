@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
     db_pool_size: int = 20
+    # PostgreSQL: a second, asyncpg-only pool per worker for the single-statement hot reads
+    # (the enterprise lookup): QCREDIT_DB_POOL_SIZE + this many connections at most.
+    db_read_pool_size: int = Field(default=10, ge=1)
     # The database URLs point at PgBouncer in transaction pooling mode: no prepared-statement
     # caches, uniquely named statements (service/db.py).
     pgbouncer: bool = False

@@ -1,4 +1,4 @@
-"""What every request must pass before any route runs (one pure ASGI middleware):
+"""What every request must pass before any route runs (checked by service.http.edge):
 
 * an ``/v1`` request without ``Authorization: Bearer <key>`` is a 401 at once — before its
   body is read, validated or sized, so an anonymous caller learns nothing about the route;
@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, unquote
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from service.auth import bearer_token
-from service.errors import FieldError, Unauthorized, ValidationFailed
-from service.http.handlers import send_problem
+from service.errors import AppError, FieldError, Unauthorized, ValidationFailed
 from service.schemas.fields import CONTROL_RULE, control_character
 
 AGENCY_PREFIX = "/v1/"
@@ -51,29 +50,13 @@ def check_path(path: str) -> ValidationFailed | None:
     return None if char is None else _control_error("path", char)
 
 
-class RequestGuardMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope.get("path", "")
-        if path.startswith(AGENCY_PREFIX):
-            authorization = None
-            for name, value in scope.get("headers") or []:
-                if name == b"authorization":
-                    authorization = value.decode("latin-1")
-                    break
-            try:
-                bearer_token(authorization)
-            except Unauthorized as err:
-                headers = [(k.lower().encode(), v.encode()) for k, v in err.headers.items()]
-                await send_problem(send, err.problem(), headers)
-                return
-        problem = check_path(path) or check_query(scope.get("query_string", b""))
-        if problem is not None:
-            await send_problem(send, problem.problem())
-            return
-        await self.app(scope, receive, send)
+def refusal(scope: Scope, authorization: bytes | None) -> AppError | None:
+    """Why the request is refused before any route runs, or None. ``authorization`` is the
+    request's first Authorization header (the edge reads the headers once)."""
+    path: str = scope.get("path", "")
+    if path.startswith(AGENCY_PREFIX):
+        try:
+            bearer_token(None if authorization is None else authorization.decode("latin-1"))
+        except Unauthorized as err:
+            return err
+    return check_path(path) or check_query(scope.get("query_string", b""))

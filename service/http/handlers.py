@@ -91,6 +91,10 @@ def _page(request: Request, status: int, headers: dict[str, str] | None = None) 
 
 async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
+    return app_error_response(request, exc)
+
+
+def app_error_response(request: Request, exc: AppError) -> Response:
     if exc.status >= 500:
         log.error("server problem", detail=exc.detail)
     return _page(request, exc.status, exc.headers) or problem_response(exc.problem(), exc.headers)
@@ -150,5 +154,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    # Other exceptions: observability.RequestContextMiddleware logs and answers them (500,
+    # Other exceptions: service.http.edge logs and answers them (500,
     # or 503 when the database is unreachable) inside the request id's scope.

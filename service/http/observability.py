@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
-import uuid
 from collections.abc import Mapping, MutableMapping
 from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.db import database_unavailable
 from service.errors import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
@@ -30,7 +28,18 @@ def _add_request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> Mapping
     return event
 
 
+@dataclass
+class _AccessLog:
+    enabled: bool = True
+    json: bool = True
+
+
+_access = _AccessLog()
+
+
 def configure_logging(level: str, *, json: bool) -> None:
+    _access.enabled = logging.getLevelName(level) <= logging.INFO
+    _access.json = json
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s", force=True)
     renderer: Any = (
         structlog.processors.JSONRenderer(serializer=_orjson_text)
@@ -57,6 +66,28 @@ def _orjson_text(value: Any, **_: Any) -> str:
 
 
 log = structlog.get_logger("qcredit")
+
+
+def access_log(method: str, path: str, status: int, ms: float) -> None:
+    """The access log line, as structlog would render it at INFO, without its processor
+    chain: at one line per request that chain cost more than the lookup's own Python work
+    (BENCHMARKS.md, "Lookup"). Written to the current stderr, line-buffered: one write."""
+    if not _access.enabled:
+        return
+    if not _access.json:  # the developer's console renderer
+        log.info("request", method=method, path=path, status=status, ms=ms)
+        return
+    line = {
+        "method": method,
+        "path": path,
+        "status": status,
+        "ms": ms,
+        "event": "request",
+        "request_id": request_id_var.get(),
+        "level": "info",
+        "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+    }
+    sys.stderr.write(orjson.dumps(line).decode() + "\n")
 
 
 class Metrics:
@@ -97,17 +128,34 @@ class Metrics:
             "Last year the working-day calendar covers (official or operator-loaded)",
             registry=self.registry,
         )
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self.calendar_short = Gauge(
             "qcredit_calendar_coverage_short",
             "1 when today + 60 days is beyond the last covered year (load the next year)",
             registry=self.registry,
         )
 
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one request and its latency. The labelled children are looked up once per
+        (method, route, status) — ``labels()`` validates and hashes its arguments on every
+        call. Finite: routes are templates (or "unmatched") and the HTTP parser admits only
+        the standard methods."""
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(method, route, str(status)),
+                self.latency.labels(method, route),
+            )
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
+
 
 RETRY_AFTER_SECONDS = 5
 
 
-def _failure_problem(unavailable: bool) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+def failure_problem(unavailable: bool) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
     if unavailable:
         status, slug, title = 503, "unavailable", "Service unavailable"
         detail = "the database cannot be reached right now; retry after a few seconds"
@@ -131,74 +179,3 @@ def _failure_problem(unavailable: bool) -> tuple[int, bytes, list[tuple[bytes, b
         *extra,
     ]
     return status, body, headers
-
-
-class RequestContextMiddleware:
-    """Request id, access log and metrics for every HTTP request (pure ASGI: no buffering).
-
-    It is also the error boundary: an exception nothing else handled is logged here, while
-    the request id is still set (so the log line names it, with the traceback), and
-    answered here, so the 500 — or the 503 with ``Retry-After`` when the database is
-    unreachable — carries ``X-Request-ID`` like every other response."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")[:64]
-        request_id = incoming or uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        token = request_id_var.set(request_id)
-        status = 500
-        started = time.perf_counter()
-        response_started = False
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status, response_started
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                response_started = True
-                message.setdefault("headers", [])
-                message["headers"] = [
-                    *message["headers"],
-                    (b"x-request-id", request_id.encode()),
-                ]
-                write_lsn = scope["state"].get("write_lsn")
-                if write_lsn:  # read-your-writes with a read replica (service/replica.py)
-                    message["headers"].append((b"x-write-lsn", write_lsn.encode()))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_wrapper)
-        except Exception as exc:
-            unavailable = database_unavailable(exc)
-            log.error(
-                "database unavailable" if unavailable else "unhandled error",
-                error=type(exc).__name__,
-                exc_info=exc,
-            )
-            if response_started:
-                return  # a streamed body broke off: nothing more can be said
-            status_code, body, headers = _failure_problem(unavailable)
-            await send_wrapper(
-                {"type": "http.response.start", "status": status_code, "headers": headers}
-            )
-            await send_wrapper({"type": "http.response.body", "body": body})
-        finally:
-            elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            route_path = getattr(route, "path", "unmatched")
-            self.metrics.requests.labels(scope["method"], route_path, str(status)).inc()
-            self.metrics.latency.labels(scope["method"], route_path).observe(elapsed)
-            log.info(
-                "request",
-                method=scope["method"],
-                path=scope["path"],
-                status=status,
-                ms=round(elapsed * 1000, 2),
-            )
-            request_id_var.reset(token)

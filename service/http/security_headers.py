@@ -1,4 +1,4 @@
-"""Browser hardening headers on every response (pure ASGI, no buffering).
+"""Browser hardening headers on every response.
 
 * ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer`` everywhere: no
   response is reinterpreted as another type, and no URL (which may carry a code or a query)
@@ -17,8 +17,6 @@
 """
 
 from __future__ import annotations
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -48,24 +46,14 @@ def policy_for(path: str) -> list[tuple[bytes, bytes]]:
     return [(b"content-security-policy", _PAGE_CSP.format(frame="'self'").encode())]
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(n, v) for n, v in _ALWAYS if n not in present]
-                content_type = next((v for n, v in headers if n.lower() == b"content-type"), b"")
-                if content_type.startswith(b"text/html"):
-                    headers += [(n, v) for n, v in policy_for(scope["path"]) if n not in present]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
+def with_security_headers(
+    path: str, headers: list[tuple[bytes, bytes]]
+) -> list[tuple[bytes, bytes]]:
+    """A response's headers plus the hardening ones it does not set itself (applied by
+    service.http.edge to every response, the 500/503 of the error boundary included)."""
+    present = {name.lower() for name, _ in headers}
+    out = headers + [(n, v) for n, v in _ALWAYS if n not in present]
+    content_type = next((v for n, v in headers if n.lower() == b"content-type"), b"")
+    if content_type.startswith(b"text/html"):
+        out += [(n, v) for n, v in policy_for(path) if n not in present]
+    return out

@@ -21,6 +21,7 @@ from service.deps import (
     require,
 )
 from service.errors import Forbidden, InvalidCode, NotFound, ValidationFailed, problem_responses
+from service.http.direct import DirectRoute
 from service.http.etag import json_response
 from service.http.pagination import (
     CursorQuery,
@@ -110,6 +111,15 @@ async def get_enterprise(
     if document is None:
         raise enterprises.not_found(parsed)
     return json_response(request, document)
+
+
+async def _get_enterprise_direct(request: Request) -> Response:
+    return await get_enterprise(
+        request.path_params["code"], request, request.headers.get("authorization")
+    )
+
+
+DIRECT = [DirectRoute("GET", "/v1/enterprises/{code}", _get_enterprise_direct)]
 
 
 @router.get(

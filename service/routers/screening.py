@@ -32,7 +32,7 @@ from service.exports.options import DownloadOptions, DownloadOptionsDep
 from service.http.csvbody import CsvLimitError, read_rows
 from service.schemas.public import PublicScreenOut, ScreenIn, ScreenOut, VerifyOut
 from service.security import receipts
-from service.store import screening
+from service.store import gcpause, screening
 
 router = APIRouter(tags=["screening"])
 
@@ -129,6 +129,19 @@ def _wants_csv(request: Request, format: str | None) -> bool:
 
 
 async def _screen(
+    request: Request,
+    clock: ClockDep,
+    format: str | None,
+    options: DownloadOptions,
+    *,
+    limit: int,
+    public: bool,
+) -> Response:
+    with gcpause.paused():
+        return await _screen_paused(request, clock, format, options, limit=limit, public=public)
+
+
+async def _screen_paused(
     request: Request,
     clock: ClockDep,
     format: str | None,

@@ -54,8 +54,12 @@ async def enterprise_document(db: Database, code: ParsedCode, today: date) -> di
     row = await db.fetch_row(sql, key, today.isoformat() if db.is_sqlite else today)
     if row is None:
         return None
-    if db.is_sqlite:
-        row = _from_sqlite(row)
+    return document(from_sqlite(row) if db.is_sqlite else row, today)
+
+
+def document(row: dict[str, Any], today: date) -> dict[str, Any]:
+    """The document from the statement's row (PostgreSQL types); raises `Stale`. Also the
+    lookup floor's (bench/floor.py), so both serialize the same document."""
     if (
         row["ruleset"] != (row["active_ruleset"] or DEFAULT_RULESET_ID)
         or (row["as_of"] != today and row["graded_through"] != today.isoformat())
@@ -112,7 +116,7 @@ async def enterprise_document(db: Database, code: ParsedCode, today: date) -> di
     }
 
 
-def _from_sqlite(row: dict[str, Any]) -> dict[str, Any]:
+def from_sqlite(row: dict[str, Any]) -> dict[str, Any]:
     """SQLite hands back what SQLAlchemy stored: ISO text for dates, naive UTC timestamps
     and JSON as text."""
     out = dict(row)
