@@ -23,7 +23,8 @@ from bench.server import Server, running
 from service.clock import CHINA
 
 LOOKUP_TARGET_RATIO = 0.70
-LOOKUP_P99_MS = 20.0
+# p99 against the floor's in the same run: an absolute bound measures the machine
+LOOKUP_P99_OF_FLOOR = 1.2
 CONNECTIONS = 32
 
 
@@ -106,7 +107,7 @@ def add_rows(
         )
     )
     for pct, service_ms, floor_ms in (("p50", s.p50_ms, f.p50_ms), ("p99", s.p99_ms, f.p99_ms)):
-        target = "≤ 20 ms" if pct == "p99" and workers == 1 else ""
+        target = "≤ 1.2 × floor" if pct == "p99" and workers == 1 else ""
         ctx.report.add(
             Row(
                 scenario,
@@ -116,7 +117,7 @@ def add_rows(
                 floor_ms,
                 "starlette+driver",
                 target=target,
-                met=service_ms <= LOOKUP_P99_MS if target else None,
+                met=service_ms <= LOOKUP_P99_OF_FLOOR * floor_ms if target else None,
                 command=tool,
                 note=note,
                 higher_is_better=False,
