@@ -95,9 +95,8 @@ def _json(value: Any) -> Any:
     return orjson.loads(value) if isinstance(value, str) else value
 
 
-# Bounds each cache of :class:`Context`: rows with unique text (a failure with its own
-# dates) would otherwise grow it for the whole run.
-_CACHE_LIMIT = 100_000
+# Bounds each cache of :class:`Context`, should unique texts come to be cached.
+_CACHE_LIMIT = 20_000
 
 
 def _attrs(data: Any) -> dict[str, Any]:
@@ -122,7 +121,9 @@ def facts_by_code(
         attrs = get(data) if type(data) is str else None
         if attrs is None:
             attrs = _attrs(data)
-            if type(data) is str:
+            # Data with dates (a failure's notice and re-check) is nearly always unique:
+            # only dateless data recurs, and only it is kept.
+            if type(data) is str and not _DATE_FIELDS.intersection(attrs):
                 if len(cache) >= _CACHE_LIMIT:
                     cache.clear()
                 cache[data] = attrs
