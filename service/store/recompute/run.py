@@ -265,9 +265,11 @@ async def _run_range(
     summary: RecomputeSummary,
     on_chunk: Callable[[int], None],
 ) -> None:
-    """PostgreSQL, codes in (after, upto]: chunk i+1 is read while chunk i is classified in
-    a thread; chunks are written in order. Reads and writes are separate transactions,
-    which the optimistic write (io.write_pg) makes safe."""
+    """PostgreSQL, codes in (after, upto]: while chunk i is classified in a thread, chunk
+    i-1 is written and chunk i+1 read, each on its own connection, so the database's time
+    on writes (most of a cold run) overlaps Python's. Chunks are written in order. Reads
+    and writes are separate transactions, which the optimistic write (io.write_pg) makes
+    safe."""
     loop = asyncio.get_running_loop()
     ctx = work.make_context(*spec.init_args)
     in_flight: deque[tuple[work.RawChunk, asyncio.Future[work.Evaluated]]] = deque()
@@ -292,9 +294,11 @@ async def _run_range(
         on_chunk(len(chunk.enterprises))
 
     with ThreadPoolExecutor(1, thread_name_prefix="recompute") as executor:
+        reading = asyncio.ensure_future(read(after))
         try:
-            while (chunk := await read(after)) is not None:
+            while (chunk := await reading) is not None:
                 after = chunk.codes[-1]
+                reading = asyncio.ensure_future(read(after))
                 task = partial(work.evaluate, chunk, spec.today, ctx)
                 in_flight.append((chunk, loop.run_in_executor(executor, task)))
                 if len(in_flight) >= 2:
@@ -302,6 +306,8 @@ async def _run_range(
             while in_flight:
                 await write_oldest()
         finally:
+            reading.cancel()
+            await asyncio.gather(reading, return_exceptions=True)
             for _, pending in in_flight:
                 pending.cancel()
 
