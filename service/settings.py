@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from pydantic import Field
@@ -63,6 +64,10 @@ class Settings(BaseSettings):
     audit_checkpoint_minutes: int = 60
     webhook_allow_private: bool = False
     run_background: bool = True
+    # Processes of the daily re-grade (PostgreSQL; spawned like `qcredit recompute
+    # --workers`, each re-grading a range of codes). The steady daily run is CPU-bound in
+    # Python, so a second process halves it where a core is free; 1: in the server process.
+    recompute_workers: int = Field(default_factory=lambda: min(2, os.cpu_count() or 1), ge=1)
     # Automatically apply migrations when `serve` starts on the embedded SQLite default.
     auto_migrate: bool = True
 

@@ -10,7 +10,7 @@ import typer
 
 from service.clock import Clock
 from service.db import Database
-from service.reports import html, quality, xlsx
+from service.reports import quality
 from service.reports.figures import QualityReport
 from service.settings import Settings
 
@@ -60,9 +60,15 @@ def quality_command(
             await db.dispose()
 
     report = asyncio.run(_gather())
+    # Imported here: matplotlib and openpyxl cost ~0.5 s, paid by every `qcredit` command
+    # (and every `recompute --workers` process, which imports the CLI) if imported above.
     if suffix == ".xlsx":
+        from service.reports import xlsx
+
         out.write_bytes(xlsx.build(report))
     else:
+        from service.reports import html
+
         out.write_text(html.render(report), encoding="utf-8")
     typer.echo(
         f"{out}: {report.period} {report.region_label}, {report.total.inspections} inspections"

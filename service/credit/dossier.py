@@ -1,4 +1,4 @@
-"""The dossier snapshot the pure rules read: frozen facts, no I/O.
+"""The dossier snapshot the pure rules read: facts nothing changes, no I/O.
 
 The store layer builds these from database rows; everything in ``service.credit``
 takes them as input together with an explicit evaluation date.
@@ -40,9 +40,12 @@ class RiskLevel(StrEnum):
     III = "III"  # Ⅲ general
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Fact:
-    """One dossier record as the rules see it.
+    """One dossier record as the rules see it. Treat it as immutable: nothing assigns to a
+    fact after construction. It is not declared frozen because a frozen dataclass sets
+    every field through ``object.__setattr__``, which made building the five million facts
+    of a full recompute cost three times as much (1.2 against 0.4 µs a fact).
 
     ``attrs`` holds the kind-specific fields exactly as the API contract names them
     (e.g. ``result``, ``retest_result``, ``recheck_result``, ``heavier``,
@@ -67,7 +70,7 @@ class Fact:
 
     def __post_init__(self) -> None:
         # Computed once per fact: every window test of every rule reads it.
-        object.__setattr__(self, "counted_on", _counted_on(self.kind, self.occurred_on, self.attrs))
+        self.counted_on = _counted_on(self.kind, self.occurred_on, self.attrs)
 
     @property
     def counts(self) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,9 @@ from service.jobs.runtime import Job, Runtime
 from service.models import IdempotencyKey, RegistrySetting, WebhookDelivery
 from service.security import checkpoints
 from service.store import audit, ledger
+
+if TYPE_CHECKING:
+    from service.store.recompute.run import RecomputeSummary
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 DELIVERY_LOG_TTL = timedelta(days=30)
@@ -68,7 +72,7 @@ def exclusive(name: str, every: timedelta, work: JobWork, *, tick: float = 60.0)
 def claimed(
     name: str,
     every: timedelta,
-    action: Callable[[Runtime], Awaitable[None]],
+    action: Callable[[Runtime], Awaitable[object]],
     *,
     tick: float = 60.0,
 ) -> Job:
@@ -95,12 +99,22 @@ def claimed(
     return Job(name, gate.tick, run)
 
 
-async def recompute_grades(rt: Runtime) -> None:
-    """Grades age with time alone (a failure leaves the 24-month window): re-grade daily."""
+async def recompute_grades(rt: Runtime) -> RecomputeSummary:
+    """Grades age with time alone (a failure leaves the 24-month window): re-grade daily,
+    in ``QCREDIT_RECOMPUTE_WORKERS`` processes like ``qcredit recompute --workers``."""
     from service.store.recompute.run import recompute
 
-    summary = await recompute(rt.db, today=rt.clock.today(), trigger="daily")
-    log.info("daily recompute", enterprises=summary.enterprises, changed=summary.changed)
+    summary = await recompute(
+        rt.db, today=rt.clock.today(), trigger="daily", workers=rt.settings.recompute_workers
+    )
+    log.info(
+        "daily recompute",
+        enterprises=summary.enterprises,
+        changed=summary.changed,
+        processes=summary.processes,
+        seconds=round(summary.seconds, 1),
+    )
+    return summary
 
 
 def audit_checkpoint_work(key_file: str) -> JobWork:

@@ -11,7 +11,7 @@ reader that resumes after seq N can never miss an N+1 that commits late.
 from __future__ import annotations
 
 import hashlib
-import uuid
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -60,6 +60,16 @@ def _pending(session: AsyncSession) -> _Pending:
     return pending
 
 
+def _uuid4() -> str:
+    """``str(uuid.uuid4())`` at 40 % of its cost: a cold recompute emits an event per
+    enterprise, and ``UUID.__init__`` validation was 5 % of its CPU."""
+    b = bytearray(os.urandom(16))
+    b[6] = b[6] & 0x0F | 0x40  # version 4
+    b[8] = b[8] & 0x3F | 0x80  # RFC 4122 variant
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def emit(
     session: AsyncSession,
     type: str,
@@ -70,7 +80,7 @@ def emit(
     at: datetime | None = None,
 ) -> str:
     """Queue a change event; returns its stable id."""
-    event_id = str(uuid.uuid4())
+    event_id = _uuid4()
     _pending(session).events.append(
         {
             "id": event_id,

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from service.clock import FixedClock
+from service.db import driver_of
 from service.models import Event
 from service.store import ledger
 from service.store.grading import regrade as grading
@@ -23,6 +24,7 @@ from tests.api._grading import (
     inspection,
     penalty,
     put_enterprise,
+    refused,
     set_status,
 )
 
@@ -291,3 +293,59 @@ async def test_recompute_in_worker_processes(
     assert seen[-1] == (5, 5)
     r = await client.get("/v1/enterprises", params={"grade": "B"}, headers=national.headers)
     assert sorted(e["code"] for e in r.json()["items"]) == sorted(codes)
+
+
+async def test_worker_processes_grade_exactly_like_one_process(
+    client: httpx.AsyncClient, national: Any, app: Any, database_url: str
+) -> None:
+    """PostgreSQL: from the same state, `--workers 3` writes the same classes, history and
+    enterprise grades as one process, byte for byte."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite re-grades in one process")
+    codes = [code(n) for n in range(30, 42)]
+    for i, uscc in enumerate(codes):
+        await put_enterprise(client, national.headers, uscc)
+        if i % 4 != 3:
+            await add_record(client, national.headers, uscc, inspection(f"p{i}", "2025-02-01"))
+        if i % 3 == 0:
+            await add_record(
+                client, national.headers, uscc, inspection(f"f{i}", "2025-01-10", "fail")
+            )
+        if i % 5 == 1:
+            await add_record(client, national.headers, uscc, penalty(f"x{i}", "2026-05-01"))
+        if i % 6 == 2:
+            await add_record(client, national.headers, uscc, refused(f"r{i}", "2026-04-01"))
+    db = app.state.db
+    at = datetime(2027, 1, 11, 2, tzinfo=UTC)
+
+    async def from_scratch(workers: int) -> tuple[recompute.RecomputeSummary, list[Any]]:
+        async with db.session(write=True) as session:
+            pg = await driver_of(session)
+            await pg.execute("DELETE FROM grade_change")
+            await pg.execute("DELETE FROM classification")
+            await pg.execute("UPDATE enterprise SET grade = NULL")
+            await session.commit()
+        summary = await recompute.recompute(
+            db, today=date(2027, 1, 11), workers=workers, chunk_size=2, now=at
+        )
+        async with db.session(write=False) as session:
+            pg = await driver_of(session)
+            state = [
+                await pg.fetch(
+                    "SELECT code, grade, ruleset, as_of, reasons::text, supervision::text, "
+                    "computed_at FROM classification ORDER BY code"
+                ),
+                await pg.fetch(
+                    "SELECT code, from_grade, to_grade, at, as_of, ruleset, trigger, "
+                    "reasons::text FROM grade_change ORDER BY code"
+                ),
+                await pg.fetch("SELECT code, grade FROM enterprise ORDER BY code"),
+            ]
+        return summary, [[tuple(r) for r in rows] for rows in state]
+
+    one, alone = await from_scratch(1)
+    three, parallel = await from_scratch(3)
+    assert (one.processes, three.processes) == (1, 3)
+    assert one.changed == three.changed == len(codes)
+    assert len({row[1] for row in alone[0]}) > 1  # more than one grade among them
+    assert parallel == alone

@@ -65,6 +65,7 @@ class RecomputeSummary:
     chunks: int = 0
     seconds: float = 0.0
     superseded: bool = False  # stopped early: another rule set was activated meanwhile
+    processes: int = 1  # code ranges given to worker processes (1: all in the calling one)
 
     @property
     def per_second(self) -> float:
@@ -125,6 +126,7 @@ class _Spec:
     """Everything a run needs, picklable so worker processes can run part of it."""
 
     url: str
+    pgbouncer: bool
     today: date
     region: str | None
     chunk_size: int
@@ -174,7 +176,7 @@ async def recompute(
     today: date,
     region: str | None = None,
     progress: Progress | None = None,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
     trigger: str = "recompute",
     now: datetime | None = None,
     workers: int = 0,
@@ -187,9 +189,19 @@ async def recompute(
     if region is not None and not (region.isdigit() and len(region) <= 6):
         raise ValueError(f"region must be a 1-6 digit division-code prefix, got {region!r}")
     started = time.perf_counter()
+    chunk_size = chunk_size or CHUNK_SIZE
     ruleset_id, body, risks, total = await _context(db, region)
     summary = RecomputeSummary(today=today, ruleset=ruleset_id, region=region or None)
-    spec = _Spec(db.url, today, region or None, chunk_size, trigger, now, (ruleset_id, body, risks))
+    spec = _Spec(
+        db.url,
+        db.pgbouncer,
+        today,
+        region or None,
+        chunk_size,
+        trigger,
+        now,
+        (ruleset_id, body, risks),
+    )
 
     def report(_: int) -> None:
         if progress is not None:
@@ -253,9 +265,11 @@ async def _run_range(
     summary: RecomputeSummary,
     on_chunk: Callable[[int], None],
 ) -> None:
-    """PostgreSQL, codes in (after, upto]: chunk i+1 is read while chunk i is classified in
-    a thread; chunks are written in order. Reads and writes are separate transactions,
-    which the optimistic write (io.write_pg) makes safe."""
+    """PostgreSQL, codes in (after, upto]: while chunk i is classified in a thread, chunk
+    i-1 is written and chunk i+1 read, each on its own connection, so the database's time
+    on writes (most of a cold run) overlaps Python's. Chunks are written in order. Reads
+    and writes are separate transactions, which the optimistic write (io.write_pg) makes
+    safe."""
     loop = asyncio.get_running_loop()
     ctx = work.make_context(*spec.init_args)
     in_flight: deque[tuple[work.RawChunk, asyncio.Future[work.Evaluated]]] = deque()
@@ -280,9 +294,11 @@ async def _run_range(
         on_chunk(len(chunk.enterprises))
 
     with ThreadPoolExecutor(1, thread_name_prefix="recompute") as executor:
+        reading = asyncio.ensure_future(read(after))
         try:
-            while (chunk := await read(after)) is not None:
+            while (chunk := await reading) is not None:
                 after = chunk.codes[-1]
+                reading = asyncio.ensure_future(read(after))
                 task = partial(work.evaluate, chunk, spec.today, ctx)
                 in_flight.append((chunk, loop.run_in_executor(executor, task)))
                 if len(in_flight) >= 2:
@@ -290,6 +306,8 @@ async def _run_range(
             while in_flight:
                 await write_oldest()
         finally:
+            reading.cancel()
+            await asyncio.gather(reading, return_exceptions=True)
             for _, pending in in_flight:
                 pending.cancel()
 
@@ -314,7 +332,8 @@ def _range_process(spec: _Spec, after: str, upto: str | None) -> RecomputeSummar
     from service.settings import Settings
 
     async def main() -> RecomputeSummary:
-        db = Database(Settings(database_url=spec.url, db_pool_size=2))
+        settings = Settings(database_url=spec.url, db_pool_size=2, pgbouncer=spec.pgbouncer)
+        db = Database(settings)
         summary = RecomputeSummary(spec.today, spec.init_args[0], spec.region)
         try:
             await _run_range(db, spec, after, upto, summary, _count)
@@ -368,3 +387,4 @@ async def _run_parallel(
             for name in ("enterprises", "changed", "written", "skipped", "chunks"):
                 setattr(summary, name, getattr(summary, name) + getattr(part, name))
             summary.superseded |= part.superseded
+        summary.processes = len(ranges)

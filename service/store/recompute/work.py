@@ -75,6 +75,14 @@ class Context:
     ruleset: RuleSet
     risks: dict[str, RiskLevel]
     plans: dict[Supervision, dict[str, Any]] = field(default_factory=dict)
+    # Decoded JSON by its text. Few distinct texts recur across a million rows (a passed
+    # inspection's data is one of a few hundred; an enterprise's products one of a few
+    # dozen lists; a stored plan one of a dozen), and a dict lookup costs a fraction of
+    # decoding, date parsing and building the dict again. The values are shared and never
+    # mutated (the rules read attrs as a Mapping).
+    attrs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    product_risks: dict[Any, dict[str, RiskLevel]] = field(default_factory=dict)
+    stored_plans: dict[str, Any] = field(default_factory=dict)
 
 
 def make_context(ruleset_id: str, body: str | None, risks: Mapping[str, str]) -> Context:
@@ -85,6 +93,10 @@ def make_context(ruleset_id: str, body: str | None, risks: Mapping[str, str]) ->
 
 def _json(value: Any) -> Any:
     return orjson.loads(value) if isinstance(value, str) else value
+
+
+# Bounds each cache of :class:`Context`, should unique texts come to be cached.
+_CACHE_LIMIT = 20_000
 
 
 def _attrs(data: Any) -> dict[str, Any]:
@@ -98,12 +110,48 @@ def _attrs(data: Any) -> dict[str, Any]:
 
 def facts_by_code(
     records: Sequence[tuple[int, str, str, date, datetime, Any]],
+    cache: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, list[Fact]]:
     out: dict[str, list[Fact]] = defaultdict(list)
     kinds = _KINDS
+    if cache is None:
+        cache = {}
+    get = cache.get
     for rid, code, kind, occurred_on, recorded_at, data in records:
-        out[code].append(Fact(rid, kinds[kind], occurred_on, recorded_at, _ACTIVE, _attrs(data)))
+        attrs = get(data) if type(data) is str else None
+        if attrs is None:
+            attrs = _attrs(data)
+            # Data with dates (a failure's notice and re-check) is nearly always unique:
+            # only dateless data recurs, and only it is kept.
+            if type(data) is str and not _DATE_FIELDS.intersection(attrs):
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[data] = attrs
+        out[code].append(Fact(rid, kinds[kind], occurred_on, recorded_at, _ACTIVE, attrs))
     return out
+
+
+def _product_risks(raw: Any, ctx: Context) -> dict[str, RiskLevel]:
+    key = raw if raw is None or isinstance(raw, str) else orjson.dumps(raw)
+    found = ctx.product_risks.get(key)
+    if found is None:
+        risks = ctx.risks
+        found = {p: risks[p] for p in (_json(raw) or ()) if p in risks}
+        if len(ctx.product_risks) >= _CACHE_LIMIT:
+            ctx.product_risks.clear()
+        ctx.product_risks[key] = found
+    return found
+
+
+def _stored_plan(raw: Any, ctx: Context) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    found = ctx.stored_plans.get(raw)
+    if found is None:
+        if len(ctx.stored_plans) >= _CACHE_LIMIT:
+            ctx.stored_plans.clear()
+        found = ctx.stored_plans[raw] = orjson.loads(raw)
+    return found
 
 
 def evaluate(chunk: RawChunk, today: date, ctx: Context) -> Evaluated:
@@ -116,17 +164,19 @@ def evaluate(chunk: RawChunk, today: date, ctx: Context) -> Evaluated:
 
 
 def _evaluate(chunk: RawChunk, today: date, ctx: Context) -> Evaluated:
-    ruleset, risks, plans = ctx.ruleset, ctx.risks, ctx.plans
-    facts = facts_by_code(chunk.records)
+    ruleset, plans = ctx.ruleset, ctx.plans
+    facts = facts_by_code(chunk.records, ctx.attrs)
     listings, current = chunk.listings, chunk.current
     out = Evaluated()
+    no_facts: tuple[Fact, ...] = ()
     for code, region_code, raw_products, ent_grade in chunk.enterprises:
-        products = _json(raw_products) or ()
+        found = facts.get(code)
+        listed = listings.get(code)
         dossier = Dossier(
             code=code,
-            facts=tuple(facts.get(code, ())),
-            product_risks={p: risks[p] for p in products if p in risks},
-            active_listing_ids=tuple(sorted(listings.get(code, ()))),
+            facts=tuple(found) if found else no_facts,
+            product_risks=_product_risks(raw_products, ctx),
+            active_listing_ids=tuple(sorted(listed)) if listed else (),
         )
         result = classify(dossier, today, ruleset)
         grade = result.grade.value
@@ -140,7 +190,7 @@ def _evaluate(chunk: RawChunk, today: date, ctx: Context) -> Evaluated:
             or cur[0] != grade
             or cur[1] != result.ruleset
             or _json(cur[2]) != reasons
-            or _json(cur[3]) != supervision
+            or _stored_plan(cur[3], ctx) != supervision
         ):
             previous = cur[0] if cur else None
             out.writes.append(
