@@ -55,7 +55,15 @@ def test_decision_dates() -> None:
 
 
 @given(st.dates(date(2005, 1, 1), date(2026, 12, 1)))
-def test_due_is_a_working_day_at_least_three_weeks_later(filed: date) -> None:
+def test_due_is_the_fifteenth_working_day_after_filing(filed: date) -> None:
+    """Counted on the official calendar, make-up working days included: a 15-working-day
+    span is not always three weeks (filed Sunday 2017-01-08, due Thursday 2017-01-26, as
+    Sunday 2017-01-22 was worked before the Spring Festival)."""
     due = due_on(filed, CAL)
+    span = [filed + timedelta(days=k) for k in range(1, (due - filed).days + 1)]
     assert CAL.is_working_day(due)
-    assert due >= filed + timedelta(days=19)  # 15 working days span at least 3 weekends
+    assert sum(CAL.is_working_day(day) for day in span) == 15
+
+
+def test_a_make_up_working_day_counts_toward_the_fifteen() -> None:
+    assert due_on(date(2017, 1, 8), CAL) == date(2017, 1, 26)
