@@ -28,7 +28,9 @@ SCREEN_TARGET_S = 1.0
 SCREEN_TARGET_OF_FLOOR = 0.70  # floor time / service time
 INGEST_TARGET = 25_000
 INGEST_COPY_SHARE = 0.30
-RECOMPUTE_TARGET_S = 60.0
+# phase -> (processes, seconds at 1M): the cold run writes every class, the steady one
+# (the nightly case) evaluates everything and writes little
+RECOMPUTE_TARGETS = {"cold": (2, 120.0), "steady": (1, 60.0)}
 SEARCH_P95_MS = 50.0
 
 IN_FORCE = (
@@ -213,13 +215,13 @@ async def _delete_refs(ctx: Ctx, pattern: str) -> None:
 
 
 def recompute(ctx: Ctx) -> None:
-    """``qcredit recompute --all`` twice: "cold" when the load left classes unwritten (every
-    row inserted), then "steady" (the nightly run: everything evaluated, little written)."""
+    """``qcredit recompute --all`` twice: "cold" with ``--workers 2`` when the load left
+    classes unwritten (every row inserted), then "steady" in one process (the nightly run:
+    everything evaluated, little written)."""
     n = ctx.state.count
-    target = "1M ≤ 60 s"
     floor = asyncio.run(read_floor(ctx))
     if not has_cli("recompute"):
-        missing(ctx, "recompute all grades", "s", "`qcredit recompute` is not there yet", target)
+        missing(ctx, "recompute all grades", "s", "`qcredit recompute` is not there yet")
         ctx.report.rows[-1].floor, ctx.report.rows[-1].floor_name = floor, "read all rows"
         ctx.report.rows[-1].higher_is_better = False
         return
@@ -228,19 +230,21 @@ def recompute(ctx: Ctx) -> None:
     if ctx.quick:
         phases = phases[:1]
     for phase in phases:
-        elapsed, summary = _run_recompute(ctx)
+        workers, limit = RECOMPUTE_TARGETS[phase]
+        elapsed, summary = _run_recompute(ctx, workers)
         projected = elapsed * 1_000_000 / n
+        target = f"1M ≤ {limit:.0f} s"
         ctx.report.add(
             Row(
-                f"recompute all, {phase} ({n:,})",
+                f"recompute all, {phase}, {workers} process{'es' if workers > 1 else ''} ({n:,})",
                 ctx.backend,
                 "s",
                 elapsed,
                 floor,
                 "read all rows",
                 target=target,
-                met=projected <= RECOMPUTE_TARGET_S,
-                command="qcredit recompute --all",
+                met=projected <= limit,
+                command=f"qcredit recompute --all --workers {workers}",
                 note=f"{n / elapsed:,.0f} enterprises/s"
                 + (f"; projected to 1M: {projected:.0f} s" if n != 1_000_000 else "")
                 + f"; {summary}",
@@ -249,11 +253,11 @@ def recompute(ctx: Ctx) -> None:
         )
 
 
-def _run_recompute(ctx: Ctx) -> tuple[float, str]:
+def _run_recompute(ctx: Ctx, workers: int) -> tuple[float, str]:
     env = {**os.environ, "QCREDIT_DATABASE_URL": ctx.target.url, "QCREDIT_LOG_LEVEL": "WARNING"}
     t = time.perf_counter()
     proc = subprocess.run(
-        [str(BIN / "qcredit"), "recompute", "--all"],
+        [str(BIN / "qcredit"), "recompute", "--all", "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         capture_output=True,
