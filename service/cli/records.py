@@ -134,6 +134,7 @@ async def run_import(
                     job.session = session
                     before = job.accepted
                     await job.add(pending)
+                    await job.settle()
                     await job.sampling_warnings()
                     await job.regrade(job.codes)
                     job.codes.clear()

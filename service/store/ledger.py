@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from service.db import driver_of
 from service.models import AuditEntry, Event, utcnow
+from service.store import phases
 
 _PENDING = "qcredit_pending"
 _CONTEXT = "qcredit_context"
@@ -42,6 +43,8 @@ class WriteContext:
 class _Pending:
     events: list[dict[str, Any]] = field(default_factory=list)
     audits: list[dict[str, Any]] = field(default_factory=list)
+    # COPY rows (without seq) of events[: len(encoded)], made ahead by encode_pending()
+    encoded: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def set_context(session: AsyncSession, ctx: WriteContext) -> None:
@@ -136,6 +139,27 @@ def _refuse_silent_loss(session: Session) -> None:
         raise RuntimeError("events/audit entries are queued: commit with ledger.commit(session)")
 
 
+def _copy_row(e: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        e["id"],
+        e["type"],
+        e["code"],
+        e["region_code"],
+        e["occurred_at"],
+        orjson.dumps(e["data"]).decode(),
+    )
+
+
+def encode_pending(session: AsyncSession) -> None:
+    """Serialize the events queued so far for PostgreSQL's COPY now rather than at commit:
+    a bulk write calls this while the database is busy with its inserts, so the work is
+    done while the process would wait anyway. Events must not change once queued."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    pending = _pending(session)
+    pending.encoded.extend(_copy_row(e) for e in pending.events[len(pending.encoded) :])
+
+
 def discard(session: AsyncSession) -> None:
     session.info.pop(_PENDING, None)
 
@@ -145,28 +169,19 @@ _EVENT_COLUMNS = ("seq", "id", "type", "code", "region_code", "occurred_at", "da
 _COPY_EVENTS_FROM = 200
 
 
-async def _insert_events(session: AsyncSession, events: list[dict[str, Any]]) -> None:
+async def _insert_events(session: AsyncSession, pending: _Pending) -> None:
     """Bulk writes (a 100k-record batch emits 100k+ events) go through PostgreSQL's binary
     COPY; the ORM insert costs ~90 µs an event there (bench/ingest_batch.py)."""
+    events = pending.events
     if len(events) < _COPY_EVENTS_FROM or session.get_bind().dialect.name != "postgresql":
         await session.execute(insert(Event), events)
         return
     pg = await driver_of(session)
-    dumps = orjson.dumps
+    rows = pending.encoded
+    rows.extend(_copy_row(e) for e in events[len(rows) :])
     await pg.copy_records_to_table(
         "event",
-        records=[
-            (
-                e["seq"],
-                e["id"],
-                e["type"],
-                e["code"],
-                e["region_code"],
-                e["occurred_at"],
-                dumps(e["data"]).decode(),
-            )
-            for e in events
-        ],
+        records=[(e["seq"], *row) for e, row in zip(events, rows, strict=True)],
         columns=list(_EVENT_COLUMNS),
     )
 
@@ -189,7 +204,8 @@ async def commit(session: AsyncSession) -> None:
             first = row.event_seq - n_events + 1
             for offset, event in enumerate(pending.events):
                 event["seq"] = first + offset
-            await _insert_events(session, pending.events)
+            with phases.span("events (write)"):
+                await _insert_events(session, pending)
         if n_audits:
             prev = row.audit_head
             first = row.audit_seq - n_audits + 1
@@ -201,4 +217,5 @@ async def commit(session: AsyncSession) -> None:
             await session.execute(
                 text("UPDATE ledger SET audit_head = :h WHERE id = 1"), {"h": prev}
             )
-    await session.commit()
+    with phases.span("commit"):
+        await session.commit()

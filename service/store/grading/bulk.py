@@ -14,6 +14,7 @@ are overwritten without the optimistic check the standalone recompute needs.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -24,13 +25,14 @@ from sqlmodel import col
 from service.credit.dossier import RecordStatus
 from service.db import driver_of
 from service.models import ClassificationRow, CreditRecord, Enterprise, StoredRuleSet
-from service.store import ledger
+from service.store import ledger, phases
 from service.store.grading import dossiers
 from service.store.grading import regrade as grading
 from service.store.recompute import chunk_io as rio
 from service.store.recompute import work
 
-CHUNK = 5000
+# small enough that the first read and the last write, which nothing overlaps, stay short
+CHUNK = 2500
 _CLS = ClassificationRow.__table__  # type: ignore[attr-defined]
 
 
@@ -145,9 +147,27 @@ async def regrade(
         return 0
     await session.flush()
     ctx = await _context(session)
+    parts = [list(todo[i : i + chunk]) for i in range(0, len(todo), chunk)]
+    # A chunk is classified in a worker thread (as the recompute does) while this
+    # connection writes the previous chunk and reads the next one: PostgreSQL and Python
+    # work at the same time instead of taking turns.
     changed = 0
-    for start in range(0, len(todo), chunk):
-        part = list(todo[start : start + chunk])
-        evaluated = work.evaluate(await _read(session, part, today), today, ctx)
-        changed += await _write(session, evaluated, today=today, now=now, trigger=trigger)
+    with phases.span("regrade: read"):
+        raw = await _read(session, parts[0], today)
+    done: work.Evaluated | None = None  # classified, not written yet
+    for k in range(len(parts)):
+        evaluating = asyncio.ensure_future(asyncio.to_thread(work.evaluate, raw, today, ctx))
+        try:
+            if done is not None:
+                with phases.span("regrade: write"):
+                    changed += await _write(session, done, today=today, now=now, trigger=trigger)
+            if k + 1 < len(parts):
+                with phases.span("regrade: read"):
+                    raw = await _read(session, parts[k + 1], today)
+        finally:
+            with phases.span("regrade: evaluate (wait)"):
+                done = await evaluating
+    assert done is not None
+    with phases.span("regrade: write"):
+        changed += await _write(session, done, today=today, now=now, trigger=trigger)
     return changed

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import Date, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -33,11 +34,12 @@ from service.credit import followup
 from service.credit.codes import CodeError, ParsedCode, region_of, try_parse
 from service.credit.deadlines import WorkCalendar
 from service.credit.records import Problem, check_record
+from service.db import driver_of
 from service.errors import FieldError
 from service.http.ndjson import ParseError, RawItem
 from service.models import CreditRecord, Enterprise
 from service.schemas.records import RECORD_ADAPTER, BatchOut, BatchWarning, RejectedItem
-from service.store import calendar, ledger
+from service.store import calendar, ledger, phases
 from service.store.grading import bulk as regrade_bulk
 from service.store.records import rows as rr
 
@@ -96,6 +98,8 @@ class Ingest:
     # (index, id, code, category, level, sampled on) of inspections stored by this batch
     _inspections: list[tuple[int, int, str, str, str, date]] = field(default_factory=list)
     _writing: asyncio.Future[None] | None = None  # the previous chunk's insert
+    _existing: list[_Ready] = field(default_factory=list)  # not inserted: stored already
+    _expect_new: bool = True  # PostgreSQL: COPY straight into the table until a row exists
 
     async def start(self) -> Ingest:
         self._catalog = await rr.catalog_codes(self.session)
@@ -115,19 +119,28 @@ class Ingest:
         storing it."""
         self.received += len(items)
         parsed = []
-        for n, item in enumerate(items):
-            if n % _YIELD_EVERY == 0:
-                await asyncio.sleep(0)
-            valid = self._parse(item)
-            if valid is not None:
-                parsed.append(valid)
+        for start in range(0, len(items), _YIELD_EVERY):
+            await asyncio.sleep(0)
+            with phases.span("validation"):
+                for item in items[start : start + _YIELD_EVERY]:
+                    valid = self._parse(item)
+                    if valid is not None:
+                        parsed.append(valid)
         await self.drain()
         if self.session.get_bind().dialect.name == "postgresql":
             # The lookups below send thousands of keys. A generic plan of a reused prepared
             # statement sees them as parameters: no hashed IN-list, no real estimates, and a
             # filter that compares each row with every key. Plan each query for its values.
             await self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        await self._resolve_codes({v.code for v in parsed})
+        with phases.span("enterprise lookup"):
+            await self._resolve_codes({v.code for v in parsed})
+        with phases.span("validation"):
+            ready = self._check(parsed)
+        if ready:
+            self._writing = asyncio.ensure_future(self._insert(ready))
+
+    def _check(self, parsed: list[_Valid]) -> list[_Ready]:
+        """Enterprise and jurisdiction first, then the record rules."""
         candidates = []
         for v in parsed:
             item, code, record = v.item, v.code, v.record
@@ -152,15 +165,14 @@ class Ingest:
                 )
                 continue
             candidates.append((v, region))
-        ready = self._prepare(candidates)
-        if ready:
-            self._writing = asyncio.ensure_future(self._insert(ready))
+        return self._prepare(candidates)
 
     async def drain(self) -> None:
         """Wait for the chunk being stored; its errors surface here."""
         writing, self._writing = self._writing, None
         if writing is not None:
-            await writing
+            with phases.span("waiting for insert"):
+                await writing
 
     async def abandon(self) -> None:
         """The batch failed: let the write in flight end before the session rolls back
@@ -300,9 +312,38 @@ class Ingest:
         if not ready:
             return
         rows = [r.row for r in ready]
-        pg = self.session.get_bind().dialect.name == "postgresql"
-        inserted = await (rr.copy_rows if pg else rr.insert_rows)(self.session, rows)
-        existing = [r for r in ready if r.row["source_ref"] not in inserted]
+        with phases.span("insert (overlaps validation)"):
+            inserted = await self._store(rows)
+        # Settled once for the whole batch in finish(): one query, not one per chunk.
+        self._existing.extend(r for r in ready if r.row["source_ref"] not in inserted)
+        with phases.span("events (queue)"):
+            self._emit_created(ready, inserted)
+            ledger.encode_pending(self.session)
+        self._inspections.extend(
+            (
+                r.index,
+                self.ids[r.index],
+                r.row["code"],
+                r.row["product_category"],
+                r.level,
+                r.row["occurred_on"],
+            )
+            for r in ready
+            if r.level and r.row["source_ref"] in inserted
+        )
+
+    async def _store(self, rows: list[dict[str, Any]]) -> dict[str, int]:
+        if self.session.get_bind().dialect.name != "postgresql":
+            return await rr.insert_rows(self.session, rows)
+        if self._expect_new:
+            inserted = await rr.copy_new_rows(self.session, rows)
+            if inserted is not None:
+                return inserted
+            # Some rows exist: likely a retried batch, whose later chunks exist too.
+            self._expect_new = False
+        return await rr.copy_rows(self.session, rows)
+
+    def _emit_created(self, ready: list[_Ready], inserted: dict[str, int]) -> None:
         for r in ready:
             record_id = inserted.get(r.row["source_ref"])
             if record_id is None:
@@ -325,46 +366,61 @@ class Ingest:
                     "status": "active",
                 },
             )
-        if existing:
-            await self._settle_existing(existing)
-        self._inspections.extend(
-            (
-                r.index,
-                self.ids[r.index],
-                r.row["code"],
-                r.row["product_category"],
-                r.level,
-                r.row["occurred_on"],
-            )
-            for r in ready
-            if r.level and r.row["source_ref"] in inserted
-        )
 
     async def _settle_existing(self, rows: list[_Ready]) -> None:
         """Same body as the stored original: a duplicate answered with its id; another body:
-        a conflict naming the fields that differ."""
-        result = await self.session.execute(
-            select(
-                col(CreditRecord.id),
-                col(CreditRecord.source_ref),
-                col(CreditRecord.body_hash),
-                col(CreditRecord.code),
-                col(CreditRecord.kind),
-                col(CreditRecord.occurred_on),
-                col(CreditRecord.data),
-            ).where(
-                col(CreditRecord.agency_id) == self.principal.agency_id,
-                col(CreditRecord.version) == 1,
-                col(CreditRecord.source_ref).in_([r.row["source_ref"] for r in rows]),
+        a conflict naming the fields that differ. The hashes of every such item come in one
+        query; the stored bodies only for the conflicts."""
+        refs = [r.row["source_ref"] for r in rows]
+        agency = self.principal.agency_id
+        if self.session.get_bind().dialect.name == "postgresql":
+            pg = await driver_of(self.session)
+            found = await pg.fetch(
+                "SELECT source_ref, id, body_hash FROM credit_record "
+                "WHERE agency_id = $1 AND version = 1 AND source_ref = ANY($2::text[])",
+                agency,
+                refs,
             )
-        )
-        stored = {row.source_ref: row for row in result}
+        else:
+            # one JSON parameter: SQLite caps bind parameters far below a batch's size
+            found = (
+                await self.session.execute(
+                    text(
+                        "SELECT source_ref, id, body_hash FROM credit_record "
+                        "WHERE agency_id = :a AND version = 1 "
+                        "AND source_ref IN (SELECT value FROM json_each(:refs))"
+                    ),
+                    {"a": agency, "refs": orjson.dumps(refs).decode()},
+                )
+            ).all()
+        hashes = {ref: (record_id, digest) for ref, record_id, digest in found}
+        conflicts = []
+        for r in rows:
+            record_id, digest = hashes[r.row["source_ref"]]
+            if digest == r.row["body_hash"]:
+                self.ids[r.index] = record_id
+                self.duplicate_indexes.append(r.index)
+            else:
+                conflicts.append(r)
+        if conflicts:
+            await self._conflicts(conflicts, [hashes[r.row["source_ref"]][0] for r in conflicts])
+
+    async def _conflicts(self, rows: list[_Ready], ids: list[int]) -> None:
+        stored: dict[str, Any] = {}
+        for start in range(0, len(ids), CODES_PER_QUERY):
+            result = await self.session.execute(
+                select(
+                    col(CreditRecord.id),
+                    col(CreditRecord.source_ref),
+                    col(CreditRecord.code),
+                    col(CreditRecord.kind),
+                    col(CreditRecord.occurred_on),
+                    col(CreditRecord.data),
+                ).where(col(CreditRecord.id).in_(ids[start : start + CODES_PER_QUERY]))
+            )
+            stored.update((row.source_ref, row) for row in result)
         for r in rows:
             existing = stored[r.row["source_ref"]]
-            if existing.body_hash == r.row["body_hash"]:
-                self.ids[r.index] = existing.id
-                self.duplicate_indexes.append(r.index)
-                continue
             sent = {**r.row["data"], "code": r.row["code"], "kind": r.row["kind"]}
             sent |= {
                 "source_ref": r.row["source_ref"],
@@ -372,6 +428,16 @@ class Ingest:
             }
             errors = rr.conflict_errors(rr.canonical_body(existing), sent, existing.id)
             self._reject(RawItem(r.index, None, r.line), errors, r.row["source_ref"])
+
+    async def settle(self) -> None:
+        """Answer the items that were not inserted because their (agency, source_ref)
+        exists: a duplicate or a conflict. One query for all of them, so call it once per
+        transaction, before the commit."""
+        await self.drain()
+        existing, self._existing = self._existing, []
+        if existing:
+            with phases.span("duplicates"):
+                await self._settle_existing(existing)
 
     async def sampling_warnings(self) -> None:
         """Order 18 Art.8 duplicate-sampling warnings for the inspections this batch stored,
@@ -381,31 +447,54 @@ class Ingest:
         pending, self._inspections = self._inspections, []
         if not pending:
             return
-        by_key: dict[tuple[str, str], list[tuple[int, str, str, date]]] = {}
-        codes = sorted({p[2] for p in pending})
-        for start in range(0, len(codes), CODES_PER_QUERY):
-            result = await self.session.execute(
-                select(
-                    col(CreditRecord.id),
-                    col(CreditRecord.code),
-                    col(CreditRecord.product_category),
-                    col(CreditRecord.occurred_on),
-                    col(CreditRecord.data)["level"].as_string(),
-                ).where(
-                    col(CreditRecord.code).in_(codes[start : start + CODES_PER_QUERY]),
-                    col(CreditRecord.kind) == "inspection",
-                    col(CreditRecord.status) == "active",
-                )
-            )
-            for rid, code, category, on, level in result:
-                by_key.setdefault((code, category), []).append((rid, category, str(level), on))
-        for index, own, code, category, level, on in pending:
-            others = [o for o in by_key.get((code, category), ()) if o[0] != own]
-            hits = followup.duplicate_sampling((category, level, on), others)
+        by_own: dict[int, list[tuple[int, str, str, date]]] = {}
+        for own, other, category, level, on in await self._sampling_candidates(pending):
+            by_own.setdefault(own, []).append((other, category, str(level), on))
+        for index, own, _code, category, level, on in pending:
+            others = by_own.get(own)
+            hits = followup.duplicate_sampling((category, level, on), others) if others else []
             if hits:
                 w = rr.sampling_warning(own, hits)
                 self.warnings.append(BatchWarning(index=index, **w.model_dump()))
         self.warnings.sort(key=lambda w: w.index)
+
+    async def _sampling_candidates(
+        self, pending: list[tuple[int, int, str, str, str, date]]
+    ) -> Sequence[Any]:
+        """(own id, other id, category, level, sampled on) of every current inspection of
+        the same producer and category within ±186 days of a pending one, in one query
+        (add_months never moves more than 31 days a month, so the window is a superset;
+        followup.duplicate_sampling decides). Only candidates travel, not every inspection
+        of the touched enterprises."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            pg = await driver_of(self.session)
+            return await pg.fetch(
+                "SELECT n.id, o.id, o.product_category, o.data->>'level', o.occurred_on "
+                "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::date[]) "
+                "AS n(id, code, category, on_) "
+                "JOIN credit_record o ON o.code = n.code AND o.kind = 'inspection' "
+                "AND o.occurred_on BETWEEN n.on_ - 186 AND n.on_ + 186 "
+                "AND o.status = 'active' AND o.product_category = n.category AND o.id <> n.id",
+                [p[1] for p in pending],
+                [p[2] for p in pending],
+                [p[3] for p in pending],
+                [p[5] for p in pending],
+            )
+        # SQLite: one JSON parameter (bind parameters are capped far below a batch)
+        sent = orjson.dumps([[p[1], p[2], p[3], p[5].isoformat()] for p in pending]).decode()
+        result = await self.session.execute(
+            text(
+                "SELECT n.id, o.id, o.product_category, json_extract(o.data, '$.level'), "
+                "o.occurred_on FROM (SELECT json_extract(value, '$[0]') AS id, "
+                "json_extract(value, '$[1]') AS code, json_extract(value, '$[2]') AS category, "
+                "json_extract(value, '$[3]') AS on_ FROM json_each(:sent)) AS n "
+                "JOIN credit_record o ON o.code = n.code AND o.kind = 'inspection' "
+                "AND o.occurred_on BETWEEN date(n.on_, '-186 days') AND date(n.on_, '+186 days') "
+                "AND o.status = 'active' AND o.product_category = n.category AND o.id <> n.id"
+            ).columns(occurred_on=Date),
+            {"sent": sent},
+        )
+        return result.all()
 
     async def regrade(self, codes: Iterable[str]) -> None:
         """Set-based: one read per chunk of codes, only changed classes written."""
@@ -416,7 +505,7 @@ class Ingest:
 
     async def finish(self, *, regrade: bool = True, audit: bool = True) -> BatchOut:
         """Settle in-batch repeats, re-grade, audit once, and say exactly what was kept."""
-        await self.drain()
+        await self.settle()
         for index, earlier in sorted(self._same_as.items()):
             if earlier in self.ids:
                 self.ids[index] = self.ids[earlier]
@@ -425,9 +514,11 @@ class Ingest:
                 first = self.rejected[earlier]
                 self.rejected[index] = first.model_copy(update={"index": index, "line": None})
         self._same_as.clear()
-        await self.sampling_warnings()
+        with phases.span("art8 check"):
+            await self.sampling_warnings()
         if regrade:
-            await self.regrade(self.codes)
+            with phases.span("regrade"):
+                await self.regrade(self.codes)
         if audit and self.accepted:
             ledger.audit(self.session, "record.batch", "batch")
         return self.outcome()
