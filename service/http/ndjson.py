@@ -30,20 +30,35 @@ def _parse_line(line: bytes) -> Any:
 
 
 async def ndjson_items(chunks: AsyncIterable[bytes], *, start: int = 0) -> AsyncIterator[RawItem]:
-    """Items of an NDJSON stream, one per non-blank line, whatever the chunk boundaries.
-    Only the current line is buffered."""
+    """Items of an NDJSON stream, one per non-blank line, whatever the chunk boundaries."""
+    async for batch in ndjson_batches(chunks, start=start):
+        for item in batch:
+            yield item
+
+
+async def ndjson_batches(
+    chunks: AsyncIterable[bytes], *, start: int = 0
+) -> AsyncIterator[list[RawItem]]:
+    """:func:`ndjson_items` a received chunk at a time: one generator step per chunk
+    instead of per line (a 100,000-line body). Only the chunk's lines and the current
+    partial line are buffered."""
     pending = bytearray()
     index, line_no = start, 0
     async for chunk in chunks:
-        pos = 0
-        while (nl := chunk.find(b"\n", pos)) != -1:
-            pending += chunk[pos:nl]
-            pos = nl + 1
+        lines = chunk.split(b"\n")
+        if len(lines) == 1:
+            pending += chunk
+            continue
+        pending += lines[0]
+        lines[0] = bytes(pending)
+        pending = bytearray(lines.pop())
+        out = []
+        for line in lines:
             line_no += 1
-            if pending.strip():
-                yield RawItem(index, _parse_line(bytes(pending)), line_no)
+            if line.strip():
+                out.append(RawItem(index, _parse_line(line), line_no))
                 index += 1
-            pending.clear()
-        pending += chunk[pos:]
+        if out:
+            yield out
     if pending.strip():
-        yield RawItem(index, _parse_line(bytes(pending)), line_no + 1)
+        yield [RawItem(index, _parse_line(bytes(pending)), line_no + 1)]

@@ -96,13 +96,14 @@ async def _feed(request: Request, media: str, job: ingest.Ingest, digest: Any) -
     """Hand the body to ``job`` chunk by chunk, hashing it on the way."""
     if media in NDJSON_TYPES:
         chunk: list[ndjson.RawItem] = []
-        async for item in ndjson.ndjson_items(_hashed(request.stream(), digest)):
-            if item.index >= ingest.MAX_ITEMS:
-                raise _too_many()
-            chunk.append(item)
-            if len(chunk) == ingest.CHUNK:
-                await job.add(chunk)
-                chunk = []
+        async for batch in ndjson.ndjson_batches(_hashed(request.stream(), digest)):
+            for item in batch:
+                if item.index >= ingest.MAX_ITEMS:
+                    raise _too_many()
+                chunk.append(item)
+                if len(chunk) == ingest.CHUNK:
+                    await job.add(chunk)
+                    chunk = []
         await job.add(chunk)
     elif media == "application/json":
         raw = await request.body()
