@@ -121,14 +121,22 @@ async def _write(
     now: datetime,
     trigger: str,
 ) -> int:
-    await rio.write_plain(session, evaluated.writes, today, now)
+    with phases.span("regrade: write classes"):
+        await rio.write_plain(session, evaluated.writes, today, now)
     changed = [w for w in evaluated.writes if w.previous != w.grade]
     for w in changed:
         ledger.emit(
             session, "grade.changed", code=w.code, region_code=w.region_code, data=w.event, at=now
         )
-    await rio.write_history(session, changed, today=today, now=now, trigger=trigger)
-    await rio.sync_enterprise_grades(session, [w.code for w in changed] + evaluated.repairs)
+    with phases.span("regrade: history + enterprise.grade"):
+        if session.get_bind().dialect.name == "postgresql":
+            # the classification rows just written are ours until COMMIT, so their grades
+            # go to enterprise.grade as values (one unnest UPDATE), as the recompute does
+            await rio.record_changes_pg(session, changed, today=today, now=now, trigger=trigger)
+            await rio.sync_enterprise_grades(session, evaluated.repairs)
+        else:
+            await rio.write_history(session, changed, today=today, now=now, trigger=trigger)
+            await rio.sync_enterprise_grades(session, [w.code for w in changed] + evaluated.repairs)
     return len(changed)
 
 
