@@ -209,6 +209,38 @@ async def test_in_batch_duplicate_sampling_warning(
     assert warned[1]["record_ids"] == [out["ids"][0]]
 
 
+async def test_duplicate_sampling_against_stored_inspections(
+    client: httpx.AsyncClient, national: AgencyKey
+) -> None:
+    """Order 18 Art.8 against inspections stored before the batch: 6 months run to the same
+    day (Nov 30 -> May 30), a day later is no duplicate though the query's window holds it;
+    a lower authority re-sampling within 6 months after a higher one is one too."""
+    await ensure_enterprise(client, national.headers)
+    stored = item(PANJIN, "inspection", occurred_on="2025-11-30", level="national")
+    first = (await client.post(URL, json={"records": [stored]}, headers=national.headers)).json()
+    assert first["accepted"] == 1 and first["warnings"] == []
+    same_day = item(PANJIN, "inspection", occurred_on="2026-05-30", level="national")
+    day_after = item(PANJIN, "inspection", occurred_on="2026-05-31", level="national")
+    lower = item(PANJIN, "inspection", occurred_on="2026-04-01", level="county")
+    other_product = item(
+        PANJIN, "inspection", occurred_on="2026-05-30", level="national", product_category="toy"
+    )
+    out = (
+        await client.post(
+            URL,
+            content=b"".join(
+                orjson.dumps(x) + b"\n" for x in (same_day, day_after, lower, other_product)
+            ),
+            headers={**national.headers, "Content-Type": "application/x-ndjson"},
+        )
+    ).json()
+    assert out["accepted"] == 4
+    warned = {w["index"]: w["record_ids"] for w in out["warnings"]}
+    old, ids = first["ids"][0], out["ids"]
+    # same_day and day_after are a day apart: each other's duplicates, in the same batch
+    assert warned == {0: [old, ids[1]], 1: [ids[0]], 2: [old]}
+
+
 async def test_batch_request_errors(
     client: httpx.AsyncClient, national: AgencyKey, make_agency: MakeAgency
 ) -> None:

@@ -480,7 +480,8 @@ class Ingest:
                 [p[3] for p in pending],
                 [p[5] for p in pending],
             )
-        # SQLite: one JSON parameter (bind parameters are capped far below a batch)
+        # SQLite: one JSON parameter (bind parameters are capped far below a batch); CROSS
+        # JOIN keeps the sent rows outside, else the planner may scan them per inspection
         sent = orjson.dumps([[p[1], p[2], p[3], p[5].isoformat()] for p in pending]).decode()
         result = await self.session.execute(
             text(
@@ -488,7 +489,7 @@ class Ingest:
                 "o.occurred_on FROM (SELECT json_extract(value, '$[0]') AS id, "
                 "json_extract(value, '$[1]') AS code, json_extract(value, '$[2]') AS category, "
                 "json_extract(value, '$[3]') AS on_ FROM json_each(:sent)) AS n "
-                "JOIN credit_record o ON o.code = n.code AND o.kind = 'inspection' "
+                "CROSS JOIN credit_record o ON o.code = n.code AND o.kind = 'inspection' "
                 "AND o.occurred_on BETWEEN date(n.on_, '-186 days') AND date(n.on_, '+186 days') "
                 "AND o.status = 'active' AND o.product_category = n.category AND o.id <> n.id"
             ).columns(occurred_on=Date),
