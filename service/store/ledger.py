@@ -219,3 +219,4 @@ async def commit(session: AsyncSession) -> None:
             )
     with phases.span("commit"):
         await session.commit()
+    phases.flush()

@@ -7,11 +7,16 @@ sending one request, not for a serving process (concurrent requests would add up
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from time import perf_counter
 
 _totals: dict[str, float] | None = None
+# A serving process started with QCREDIT_PHASES_LOG=<file> records from the start and
+# appends each committed write's split to that file as one JSON line (see flush).
+_LOG = os.environ.get("QCREDIT_PHASES_LOG")
 
 
 def start() -> None:
@@ -37,3 +42,19 @@ def span(name: str) -> Iterator[None]:
         yield
     finally:
         totals[name] = totals.get(name, 0.0) + perf_counter() - t
+
+
+def flush() -> None:
+    """With QCREDIT_PHASES_LOG set, append the split so far (if any) and start again;
+    ledger.commit calls it after each commit."""
+    if _LOG is None:
+        return
+    split = take()
+    start()
+    if split:
+        with open(_LOG, "a", encoding="utf-8") as log:
+            log.write(json.dumps({k: round(v, 3) for k, v in split.items()}) + "\n")
+
+
+if _LOG:
+    start()
