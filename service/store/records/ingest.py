@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -447,28 +447,26 @@ class Ingest:
         pending, self._inspections = self._inspections, []
         if not pending:
             return
-        by_own: dict[int, list[tuple[int, str, str, date]]] = {}
-        for own, other, category, level, on in await self._sampling_candidates(pending):
-            by_own.setdefault(own, []).append((other, category, str(level), on))
-        for index, own, _code, category, level, on in pending:
-            others = by_own.get(own)
+        others_of = await self._sampling_others(pending)
+        for index, own, code, category, level, on in pending:
+            others = others_of(own, code, category)
             hits = followup.duplicate_sampling((category, level, on), others) if others else []
             if hits:
                 w = rr.sampling_warning(own, hits)
                 self.warnings.append(BatchWarning(index=index, **w.model_dump()))
         self.warnings.sort(key=lambda w: w.index)
 
-    async def _sampling_candidates(
+    async def _sampling_others(
         self, pending: list[tuple[int, int, str, str, str, date]]
-    ) -> Sequence[Any]:
-        """(own id, other id, category, level, sampled on) of every current inspection of
-        the same producer and category within ±186 days of a pending one, in one query
-        (add_months never moves more than 31 days a month, so the window is a superset;
-        followup.duplicate_sampling decides). Only candidates travel, not every inspection
-        of the touched enterprises."""
+    ) -> Callable[[int, str, str], list[tuple[int, str, str, date]]]:
+        """For a pending inspection (id, code, category): the (id, category, level, sampled
+        on) of the current inspections that may make it a duplicate, read in one query."""
         if self.session.get_bind().dialect.name == "postgresql":
+            # Only candidates travel: the same producer and category within ±186 days of a
+            # pending inspection (add_months never moves more than 31 days a month, so the
+            # window is a superset; followup.duplicate_sampling decides).
             pg = await driver_of(self.session)
-            return await pg.fetch(
+            rows = await pg.fetch(
                 "SELECT n.id, o.id, o.product_category, o.data->>'level', o.occurred_on "
                 "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::date[]) "
                 "AS n(id, code, category, on_) "
@@ -480,9 +478,13 @@ class Ingest:
                 [p[3] for p in pending],
                 [p[5] for p in pending],
             )
+            by_own: dict[int, list[tuple[int, str, str, date]]] = {}
+            for own, other, category, level, on in rows:
+                by_own.setdefault(own, []).append((other, category, str(level), on))
+            return lambda own, code, category: by_own.get(own, [])
         # SQLite: every current inspection of the producers, in one query with one JSON
-        # parameter (bind parameters are capped far below a batch), paired here; a join
-        # like PostgreSQL's costs SQLite a JSON parse of each candidate's body, 3x slower
+        # parameter (bind parameters are capped far below a batch); a join like
+        # PostgreSQL's costs SQLite a JSON parse of each candidate's body, 3x slower
         codes = orjson.dumps(sorted({p[2] for p in pending})).decode()
         result = await self.session.execute(
             select(
@@ -500,12 +502,9 @@ class Ingest:
         )
         by_key: dict[tuple[str, str], list[tuple[int, str, str, date]]] = {}
         for rid, code, category, level, on in result:
-            by_key.setdefault((code, category), []).append((rid, category, level, on))
-        return [
-            (own, *other)
-            for _, own, code, category, _, _ in pending
-            for other in by_key.get((code, category), ())
-            if other[0] != own
+            by_key.setdefault((code, category), []).append((rid, category, str(level), on))
+        return lambda own, code, category: [
+            o for o in by_key.get((code, category), ()) if o[0] != own
         ]
 
     async def regrade(self, codes: Iterable[str]) -> None:
