@@ -26,7 +26,7 @@ from service.credit.codes import make_uscc
 
 SCREEN_TARGET_S = 1.0
 SCREEN_TARGET_OF_FLOOR = 0.70  # floor time / service time
-INGEST_TARGET = 25_000
+INGEST_TARGET = 10_000
 INGEST_COPY_SHARE = 0.30
 INGEST_ENTERPRISES = 20_000
 # phase -> (processes, seconds at 1M): the cold run writes every class, the steady one
@@ -163,7 +163,7 @@ def ingest(ctx: Ctx, server: Server, paths: set[str]) -> None:
     floor_rate = n / (time.perf_counter() - t)
     asyncio.run(_delete_refs(ctx, f"bench{ctx.state.seed}-floor{stamp}-%"))
     floor_name = "COPY" if ctx.backend == "postgres" else "executemany"
-    target = f"≥ 25,000/s and ≥ 30 % of {floor_name}"
+    target = f"≥ {INGEST_TARGET:,}/s and ≥ 30 % of {floor_name}"
     if "POST /v1/records/batch" not in paths:
         missing(ctx, name, "records/s", "POST /v1/records/batch is not in the service yet", target)
         ctx.report.rows[-1].floor, ctx.report.rows[-1].floor_name = floor_rate, floor_name
