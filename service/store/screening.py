@@ -25,6 +25,7 @@ from sqlmodel import col
 from service.credit.codes import CodeError, ParsedCode, try_parse
 from service.db import driver_of
 from service.models import BlacklistEntry, Enterprise
+from service.store import phases
 from service.store.grading import review
 from service.store.grading.dossiers import listing_in_force_clause
 
@@ -95,10 +96,10 @@ def _lookup_sql(dialect: Dialect, today: date, *, public: bool, with_orgs: bool)
 
 async def _lookup(
     session: AsyncSession, usccs: set[str], orgs: set[str], today: date, *, public: bool
-) -> tuple[int, dict[str, dict[str, Any]]]:
-    """The dataset version and, keyed by USCC and by org code, the answer for every
-    registered enterprise among the codes: one statement on the driver connection (the
-    ORM's per-row work costs more than the query itself at 100,000 codes)."""
+) -> tuple[int, dict[str, dict[str, Any]], set[str]]:
+    """The dataset version, keyed by USCC and by org code the answer for every registered
+    enterprise among the codes, and the listed ones' codes: one statement on the driver
+    connection (the ORM's per-row work costs more than the query itself at 100,000 codes)."""
     dialect = session.get_bind().dialect
     if dialect.name == "postgresql":
         # One snapshot for the version and the data (READ COMMITTED would give each
@@ -111,8 +112,9 @@ async def _lookup(
         (await conn.execute(text("SELECT event_seq FROM ledger WHERE id = 1"))).scalar_one()
     )
     found: dict[str, dict[str, Any]] = {}
+    listed_codes: set[str] = set()
     if not usccs and not orgs:
-        return version, found
+        return version, found, listed_codes
     sql = _lookup_sql(dialect, today, public=public, with_orgs=bool(orgs))
     driver = await driver_of(conn)
     rows: Any
@@ -134,7 +136,9 @@ async def _lookup(
         found[code] = item
         if org_code is not None:
             found[org_code] = item
-    return version, found
+        if listed:
+            listed_codes.add(code)
+    return version, found, listed_codes
 
 
 async def screen(
@@ -147,6 +151,20 @@ async def screen(
     were registered, so a match is valid. Everything else — other spellings, codes that
     match nothing — goes through :func:`~service.credit.codes.try_parse`.
     """
+    with phases.span("screen: codes sorted out"):
+        keys, usccs, orgs, slow = _sort_out(raw_codes)
+    with phases.span("screen: the statement"):
+        version, found, listed_codes = await _lookup(session, usccs, orgs, today, public=public)
+    with phases.span("screen: answers in request order"):
+        results = _answers(raw_codes, keys, slow, found, public)
+    return Screened(results=results, dataset_version=version, hits=sorted(listed_codes))
+
+
+def _sort_out(
+    raw_codes: Sequence[object],
+) -> tuple[list[str | None], set[str], set[str], dict[int, ParsedCode | CodeError | None]]:
+    """Per code its lookup key (None: parse it), the USCCs and org codes to look up, and
+    the parsed forms of the codes that needed parsing."""
     keys: list[str | None] = []
     usccs: set[str] = set()
     orgs: set[str] = set()
@@ -167,7 +185,16 @@ async def screen(
                 usccs.add(p.uscc)
             else:
                 orgs.add(p.org_code)
-    version, found = await _lookup(session, usccs, orgs, today, public=public)
+    return keys, usccs, orgs, slow
+
+
+def _answers(
+    raw_codes: Sequence[object],
+    keys: list[str | None],
+    slow: dict[int, ParsedCode | CodeError | None],
+    found: dict[str, dict[str, Any]],
+    public: bool,
+) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     append = results.append
     for i, (raw, key) in enumerate(zip(raw_codes, keys, strict=True)):
@@ -187,10 +214,9 @@ async def screen(
                 if not public:
                     item["grade"] = None
         append(item if raw == item["code"] else {**item, "input": raw})
-    hits = sorted({item["code"] for item in found.values() if item["listed"]})
     if public:
         results = [{k: v for k, v in r.items() if k != "grade"} for r in results]
-    return Screened(results=results, dataset_version=version, hits=hits)
+    return results
 
 
 def _invalid(raw: object, err: CodeError, public: bool) -> dict[str, Any]:
