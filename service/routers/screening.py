@@ -150,25 +150,13 @@ async def _screen(
     public: bool,
 ) -> Response:
     with gcpause.paused():
-        return await _answer(request, clock, format, options, limit=limit, public=public)
-
-
-async def _answer(
-    request: Request,
-    clock: ClockDep,
-    format: str | None,
-    options: DownloadOptions,
-    *,
-    limit: int,
-    public: bool,
-) -> Response:
-    with phases.span("screen: read and parse the body"):
-        codes = await _codes(request, limit)
-    key = await receipts.secret(request)
-    async with await read_session(request) as session:
-        answer = await screening.screen(session, codes, clock.today(), public=public)
-    with phases.span("screen: receipt and serialization"):
-        response = _response(request, answer, codes, key, clock, format, options, public=public)
+        with phases.span("screen: read and parse the body"):
+            codes = await _codes(request, limit)
+        key = await receipts.secret(request)
+        async with await read_session(request) as session:
+            answer = await screening.screen(session, codes, clock.today(), public=public)
+        with phases.span("screen: receipt and serialization"):
+            response = _response(request, answer, codes, key, clock, format, options, public=public)
     phases.flush()  # the split, with QCREDIT_PHASES_LOG set (service/store/phases.py)
     return response
 
