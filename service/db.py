@@ -220,7 +220,7 @@ class Database:
         self.driver_pool = (
             None
             if self.is_sqlite
-            else DriverPool(self.url, settings.db_read_pool_size, pgbouncer=self.pgbouncer)
+            else DriverPool(self.engine, settings.db_read_pool_size, pgbouncer=self.pgbouncer)
         )
         self.inflight = InFlight(self.url, self.is_sqlite)  # Idempotency-Key owners
         self.secrets = SecretBox.from_config(settings.secrets_key, settings.secrets_key_file)

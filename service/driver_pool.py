@@ -19,7 +19,7 @@ from typing import Any
 
 import asyncpg
 import orjson
-from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 async def _no_reset(_: Any) -> None:
@@ -38,20 +38,31 @@ async def _init(conn: Any) -> None:
         )
 
 
-def connect_kwargs(url: str) -> dict[str, Any]:
-    """asyncpg.connect() arguments for a SQLAlchemy ``postgresql+asyncpg://`` URL, read the
-    way SQLAlchemy's dialect reads it (user, password, host, port, database, query)."""
-    parsed = make_url(url)
-    kwargs: dict[str, Any] = parsed.translate_connect_args(username="user")
-    kwargs.update(parsed.query)
-    return kwargs
+ACQUIRE_TIMEOUT = 30.0
+
+# URL query parameters that SQLAlchemy's asyncpg adapter takes for itself (it pops them
+# before calling asyncpg.connect, which would refuse them)
+_ADAPTER_ONLY = (
+    "prepared_statement_cache_size",
+    "prepared_statement_name_func",
+    "async_creator_fn",
+)
+
+
+def connect_kwargs(engine: AsyncEngine) -> dict[str, Any]:
+    """asyncpg.connect() arguments for the engine's URL, as the engine's own dialect reads it
+    (multi-host failover URLs, ports, query parameters)."""
+    dialect = engine.sync_engine.dialect
+    args, kwargs = dialect.create_connect_args(engine.url)
+    assert not args  # the asyncpg dialect passes everything by keyword
+    return {k: v for k, v in kwargs.items() if k not in _ADAPTER_ONLY}
 
 
 class DriverPool:
     """Created on first use, so a Database that never serves a hot read opens nothing."""
 
-    def __init__(self, url: str, size: int, *, pgbouncer: bool) -> None:
-        self.kwargs = connect_kwargs(url)
+    def __init__(self, engine: AsyncEngine, size: int, *, pgbouncer: bool) -> None:
+        self.kwargs = connect_kwargs(engine)
         if pgbouncer:
             self.kwargs["statement_cache_size"] = 0
         self.size = size
@@ -75,9 +86,9 @@ class DriverPool:
 
     async def fetch_row(self, sql: str, params: tuple[Any, ...]) -> Any:
         pool = await self._get()
-        # no acquire timeout: each connection is held for one statement, and the timer a
-        # timeout arms costs more than the queue operation itself
-        async with pool.acquire() as conn:
+        # as SQLAlchemy's pool_timeout: a stalled database answers 503 (TimeoutError), not
+        # a queue of lookups waiting forever
+        async with pool.acquire(timeout=ACQUIRE_TIMEOUT) as conn:
             if self.pgbouncer:  # prepare and execute on one server connection
                 async with conn.transaction(readonly=True):
                     return await conn.fetchrow(sql, *params)

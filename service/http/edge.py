@@ -33,6 +33,7 @@ from service.http.observability import (
     log,
     request_id_var,
 )
+from service.http.ratelimit import is_limited
 from service.http.security_headers import with_security_headers
 
 
@@ -78,7 +79,8 @@ class EdgeMiddleware:
             await send(message)
 
         try:
-            refused = guard.refusal(scope, authorization)
+            # a rate-limited path is checked after it is counted (service/http/ratelimit.py)
+            refused = None if is_limited(path) else guard.refusal(scope, authorization)
             matched = None if refused or has_body else self.direct.match(scope)
             if refused is not None:
                 await send_problem(send_wrapper, refused.problem(), _headers(refused.headers))

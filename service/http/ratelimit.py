@@ -28,6 +28,7 @@ from limits.errors import StorageError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import RateLimited
+from service.http import guard
 from service.http.handlers import send_problem
 from service.http.observability import log
 
@@ -115,6 +116,12 @@ class PublicRateLimitMiddleware:
                 message["headers"] = [*message.get("headers", []), *headers]
             await send(message)
 
+        # the pre-route refusals of the paths counted here come after the count (the edge
+        # leaves them to this layer), so a refused request spends budget and says how much
+        refused = guard.refusal(scope, None)
+        if refused is not None:
+            await send_problem(send_with_headers, refused.problem())
+            return
         await self.app(scope, receive, send_with_headers)
 
     async def _refuse_page(

@@ -118,3 +118,25 @@ def test_a_literal_sibling_route_is_left_to_the_route_table(app: Any) -> None:
     assert table.match(scope) is None
     assert table.match({**scope, "path": "/v1/enterprises/X1"}) is not None
     assert table.match({**scope, "method": "HEAD", "path": "/v1/enterprises/X1"}) is None
+
+
+async def test_lookup_works_with_a_url_carrying_adapter_parameters(
+    settings: Any, clock: Any, national: Any, client: httpx.AsyncClient
+) -> None:
+    """`?prepared_statement_cache_size=0` (a PgBouncer setting, docs/scaling.md) is
+    SQLAlchemy's, not asyncpg's: the lookup's own pool must not pass it on."""
+    from service.app import create_app
+
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL URL parameter")
+    uscc = code(56)
+    await listed(client, national.headers, uscc, "L56")
+    url = settings.database_url + "?prepared_statement_cache_size=0"
+    app = create_app(settings.model_copy(update={"database_url": url}), clock=clock)
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as other:
+            r = await other.get(f"/v1/enterprises/{uscc}", headers=national.headers)
+            assert r.status_code == 200, r.text
+    finally:
+        await app.state.db.dispose()

@@ -174,3 +174,20 @@ def test_served_app_ignores_forwarded_for_from_loopback(database_url: str, tmp_p
             for i in range(5)
         ]
     assert [r.status_code for r in got] == [200, 200, 200, 429, 429]
+
+
+async def test_a_refused_public_request_still_counts_and_says_its_budget(
+    settings: Settings, clock: FixedClock
+) -> None:
+    """A control character in a public query is a 422 — after the request was counted, so
+    such requests are not a way around the limit, and the answer carries the budget."""
+    app = create_app(settings.model_copy(update={"public_rate_limit": 2}), clock=clock)
+    try:
+        async with _client(app, "198.51.100.7") as c:
+            first = await c.get("/public/v1/blacklist", params={"q": "\x01"})
+            assert first.status_code == 422
+            assert first.headers["ratelimit-remaining"] == "1"
+            assert (await c.get("/public/v1/blacklist")).status_code == 200
+            assert (await c.get("/public/v1/blacklist", params={"q": "\x01"})).status_code == 429
+    finally:
+        await app.state.db.dispose()
