@@ -71,7 +71,8 @@ class EdgeMiddleware:
                 status = message["status"]
                 response_started = True
                 headers = with_security_headers(path, list(message.get("headers") or ()))
-                headers.append((b"x-request-id", request_id.encode()))
+                # latin-1 both ways: the caller's id comes back byte for byte
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
                 write_lsn = state.get("write_lsn")
                 if write_lsn:  # read-your-writes with a read replica (service/replica.py)
                     headers.append((b"x-write-lsn", write_lsn.encode()))
@@ -81,10 +82,9 @@ class EdgeMiddleware:
         try:
             # a rate-limited path is checked after it is counted (service/http/ratelimit.py)
             refused = None if is_limited(path) else guard.refusal(scope, authorization)
-            matched = None if refused or has_body else self.direct.match(scope)
             if refused is not None:
                 await send_problem(send_wrapper, refused.problem(), _headers(refused.headers))
-            elif matched is not None:
+            elif not has_body and (matched := self.direct.match(scope)) is not None:
                 await self.direct.serve(matched, scope, receive, send_wrapper)
             else:
                 await self.app(scope, receive, send_wrapper)

@@ -40,6 +40,10 @@ async def test_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
     assert r.headers["x-request-id"] == "abc123"
     r = await client.get("/healthz")
     assert len(r.headers["x-request-id"]) == 32
+    # bytes outside ASCII come back as they were sent, cut to 64
+    sent = b"\xe9\xff" * 40
+    r = await client.get("/healthz", headers={b"X-Request-ID": sent})
+    assert dict(r.headers.raw)[b"x-request-id"] == sent[:64]
 
 
 async def test_access_log_is_one_json_line_naming_the_request(
