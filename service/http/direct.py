@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
@@ -52,7 +52,7 @@ class _Compiled:
     route: DirectRoute
     regex: re.Pattern[str]
     api_route: Any  # the FastAPI route: scope["route"] for metrics and handlers
-    literal_siblings: frozenset[str] = field(default_factory=frozenset)
+    literal_siblings: frozenset[str]
 
 
 class DirectRoutes:

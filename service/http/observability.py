@@ -92,6 +92,8 @@ def access_log(method: str, path: str, status: int, ms: float) -> None:
 
 class Metrics:
     def __init__(self) -> None:
+        # (method, route, status) -> the request counter's and latency histogram's children
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "qcredit_http_requests_total",
@@ -128,7 +130,6 @@ class Metrics:
             "Last year the working-day calendar covers (official or operator-loaded)",
             registry=self.registry,
         )
-        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self.calendar_short = Gauge(
             "qcredit_calendar_coverage_short",
             "1 when today + 60 days is beyond the last covered year (load the next year)",

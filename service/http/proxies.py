@@ -31,12 +31,13 @@ def parse_trusted(value: str) -> list[str]:
 
 
 class TrustedProxyMiddleware:
-    """X-Forwarded-For / -Proto from a trusted peer set the client; otherwise ignored."""
+    """X-Forwarded-For / -Proto from a trusted peer set the client; otherwise ignored.
+    Installed only when some proxy is trusted (service/app.py): with none, nothing to do."""
 
     def __init__(self, app: ASGIApp, trusted: list[str]) -> None:
         # uvicorn types its middleware with its own ASGI typed dicts; same protocol
         wrapped: Any = ProxyHeadersMiddleware(cast(Any, app), trusted_hosts=trusted)
-        self.app: ASGIApp = wrapped if trusted else app
+        self.app: ASGIApp = wrapped
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)

@@ -61,10 +61,13 @@ def make_storage(redis_url: str, key_prefix: str) -> Storage:
     )
 
 
+# the prefixes as exact paths and as folders, built once: every request asks (the edge too)
+_EXACT = LIMITED_PATHS | frozenset(LIMITED_PREFIXES)
+_FOLDERS = tuple(p + "/" for p in LIMITED_PREFIXES)
+
+
 def is_limited(path: str) -> bool:
-    return path in LIMITED_PATHS or any(
-        path == p or path.startswith(p + "/") for p in LIMITED_PREFIXES
-    )
+    return path in _EXACT or path.startswith(_FOLDERS)
 
 
 class PublicRateLimitMiddleware:
